@@ -1,0 +1,49 @@
+import type { Backend, BackendFactory } from "../../backend.js";
+import { StorageError } from "../../errors.js";
+import { REMOVE, type AnyStore, type ArchiveResult, type StoreType } from "../../types.js";
+
+function refuse(): never {
+  throw new StorageError("storage-disabled", "[none] this store keeps nothing; saving is not possible");
+}
+
+const refusing = async () => refuse();
+async function* nothing(): AsyncGenerator<never> {}
+const emptyResult = (total: boolean): ArchiveResult => (total ? { [Symbol.asyncIterator]: nothing, total: 0 } : { [Symbol.asyncIterator]: nothing });
+
+/** Every store is empty and every write fails with `storage-disabled`, as Prosody's none backend. */
+export function noneStore(type: StoreType): AnyStore {
+  switch (type) {
+    case "keyval":
+      // Prosody's none backend answers an empty table rather than nil.
+      return { get: async () => ({}), set: refusing, users: nothing };
+    case "map":
+      return { remove: REMOVE, get: async () => undefined, set: refusing, setKeys: refusing, getAll: async () => undefined, deleteAll: refusing };
+    case "keyval+":
+      return {
+        remove: REMOVE,
+        get: async () => ({}),
+        set: refusing,
+        items: nothing,
+        getKey: async () => undefined,
+        setKey: refusing,
+        setKeys: refusing,
+        getKeyFromAll: async () => undefined,
+        deleteKeyFromAll: refusing,
+      };
+    case "archive":
+      return {
+        caps: { total: true },
+        append: refusing,
+        find: async (_user, query) => emptyResult(query?.total === true),
+        delete: async () => 0,
+        get: async () => undefined,
+        set: async () => false,
+        summary: async () => ({ counts: {}, earliest: {}, latest: {} }),
+        users: nothing,
+      };
+  }
+}
+
+export const createNoneBackend: BackendFactory = (): Backend => ({ open: noneStore, purge: async () => {} });
+
+export default createNoneBackend;

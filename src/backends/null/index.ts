@@ -1,0 +1,49 @@
+import type { Backend, BackendFactory } from "../../backend.js";
+import { StorageError } from "../../errors.js";
+import { REMOVE, type AnyStore, type StoreType } from "../../types.js";
+
+function disabled(): never {
+  throw new StorageError("storage-disabled", "[null] storage is disabled for this store");
+}
+
+const failing = async () => disabled();
+async function* failingIterable(): AsyncGenerator<never> {
+  disabled();
+}
+
+/** Every operation of every store fails with `storage-disabled`, as Prosody's null backend. */
+export function nullStore(type: StoreType): AnyStore {
+  switch (type) {
+    case "keyval":
+      return { get: failing, set: failing, users: failingIterable };
+    case "map":
+      return { remove: REMOVE, get: failing, set: failing, setKeys: failing, getAll: failing, deleteAll: failing };
+    case "keyval+":
+      return {
+        remove: REMOVE,
+        get: failing,
+        set: failing,
+        items: failingIterable,
+        getKey: failing,
+        setKey: failing,
+        setKeys: failing,
+        getKeyFromAll: failing,
+        deleteKeyFromAll: failing,
+      };
+    case "archive":
+      return {
+        caps: {},
+        append: failing,
+        find: failing,
+        delete: failing,
+        get: failing,
+        set: failing,
+        summary: failing,
+        users: failingIterable,
+      };
+  }
+}
+
+export const createNullBackend: BackendFactory = (): Backend => ({ open: nullStore });
+
+export default createNullBackend;

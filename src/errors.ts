@@ -1,0 +1,49 @@
+/** The conditions a {@link StorageError} can carry; the names follow Prosody's error strings. */
+export const CONDITIONS = [
+  "item-not-found",
+  "conflict",
+  "quota-limit",
+  "unsupported-datatype",
+  "unsupported-store",
+  "storage-disabled",
+  "invalid-input",
+  "backend-failure",
+] as const;
+
+export type StorageCondition = (typeof CONDITIONS)[number];
+
+/**
+ * Every failure of the storage layer. `condition` says what kind of failure it is; the message
+ * names the backend and the object concerned; `cause` keeps the original error, if any.
+ */
+export class StorageError extends Error {
+  readonly condition: StorageCondition;
+
+  constructor(condition: StorageCondition, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "StorageError";
+    this.condition = condition;
+  }
+}
+
+export function isStorageError(error: unknown, condition?: StorageCondition): error is StorageError {
+  return error instanceof StorageError && (condition === undefined || error.condition === condition);
+}
+
+/**
+ * Wraps any error thrown by `fn` that is not already a StorageError as `backend-failure`,
+ * prefixing `[backend] what:`, so callers always see one error type.
+ */
+export async function asBackendFailure<T>(backend: string, what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw toStorageError(backend, what, error);
+  }
+}
+
+export function toStorageError(backend: string, what: string, error: unknown): StorageError {
+  if (error instanceof StorageError) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new StorageError("backend-failure", `[${backend}] ${what}: ${reason}`, { cause: error });
+}

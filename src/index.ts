@@ -1,0 +1,35 @@
+export { StorageManager, type StoreOpenedEvent, type StoreOpenedListener } from "./manager/manager.js";
+export type { StorageConfig, HostOptions, SqlOptions } from "./manager/config.js";
+export { StorageError, isStorageError, CONDITIONS, type StorageCondition } from "./errors.js";
+export {
+  REMOVE,
+  type User,
+  type StoreType,
+  type KeyValStore,
+  type MapStore,
+  type KeyValPlusStore,
+  type ArchiveStore,
+  type ArchiveQuery,
+  type ArchiveDeleteQuery,
+  type ArchiveItem,
+  type ArchiveResult,
+  type ArchiveCaps,
+  type ArchiveSummary,
+  type AnyStore,
+  type Logger,
+} from "./types.js";
+export type { Backend, BackendFactory, BackendContext, SharedResources, DiscoveredStore } from "./backend.js";
+export {
+  LuaTable,
+  valuesEqual,
+  copyValue,
+  normalizeValue,
+  isTable,
+  tablePairs,
+  tableFromPairs,
+  type LuaKey,
+  type Value,
+  type ValueObject,
+} from "./values/index.js";
+export { Element } from "ltx";
+export { pluginPackageName } from "./manager/registry.js";

@@ -1,0 +1,169 @@
+import { StorageError } from "../errors.js";
+import type { Logger } from "../types.js";
+import type { BackendFactory } from "../backend.js";
+
+export interface SqlOptions {
+  driver: "SQLite3" | "PostgreSQL" | "MySQL";
+  /** File name for SQLite (relative to `data_path`), database name otherwise. */
+  database: string;
+  host?: string;
+  port?: number;
+  username?: string;
+  password?: string;
+  [option: string]: unknown;
+}
+
+/** Options that can be set globally and per host; names are Prosody's. */
+export interface HostOptions {
+  /** Directory of the `internal` backend. Default `"./data"`. */
+  data_path?: string;
+  /** One backend for every store, or backend per store name. */
+  storage?: string | Record<string, string>;
+  /** Backend for stores that `storage` does not name. Default `"internal"`. */
+  default_storage?: string;
+  sql?: SqlOptions;
+  /** Items per user and archive store before appends fail with `quota-limit`. */
+  storage_archive_item_limit?: number;
+  /** Backend-specific options pass through untouched. */
+  [option: string]: unknown;
+}
+
+export interface StorageConfig extends HostOptions {
+  /** Per-host options; each one replaces the global option of the same name. */
+  hosts?: Record<string, HostOptions>;
+  /** Directories searched for `mod_storage_NAME.js` plugins, as Prosody's `plugin_paths`. */
+  plugin_paths?: string[];
+  /** Backends given as factories, by name; they take precedence over built-ins. */
+  backends?: Record<string, BackendFactory>;
+  /** Receives the manager's log lines; silent by default. */
+  logger?: Logger;
+}
+
+export const BUILTIN_BACKENDS = ["internal", "sql", "memory", "null", "none"] as const;
+const SQL_DRIVERS = ["SQLite3", "PostgreSQL", "MySQL"];
+const BACKEND_NAME = /^[A-Za-z0-9_.-]+$/;
+
+function invalid(message: string): never {
+  throw new StorageError("invalid-input", `invalid configuration: ${message}`);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function checkBackendName(name: unknown, where: string): void {
+  if (typeof name !== "string" || !BACKEND_NAME.test(name)) {
+    invalid(`${where} must be a backend name (letters, digits, "_", "-", "."), got ${JSON.stringify(name)}`);
+  }
+}
+
+function checkHostOptions(options: Record<string, unknown>, where: string): void {
+  const { data_path, storage, default_storage, sql, storage_archive_item_limit } = options;
+  if (data_path !== undefined && (typeof data_path !== "string" || data_path === "")) {
+    invalid(`${where}data_path must be a non-empty string`);
+  }
+  if (storage !== undefined) {
+    if (typeof storage === "string") checkBackendName(storage, `${where}storage`);
+    else if (isRecord(storage)) {
+      for (const [store, name] of Object.entries(storage)) checkBackendName(name, `${where}storage.${store}`);
+    } else invalid(`${where}storage must be a backend name or a table of store = backend`);
+  }
+  if (default_storage !== undefined) checkBackendName(default_storage, `${where}default_storage`);
+  if (sql !== undefined) {
+    if (!isRecord(sql)) invalid(`${where}sql must be a table`);
+    if (!SQL_DRIVERS.includes(sql.driver as string)) {
+      invalid(`${where}sql.driver must be one of ${SQL_DRIVERS.join(", ")}, got ${JSON.stringify(sql.driver)}`);
+    }
+    if (typeof sql.database !== "string" || sql.database === "") invalid(`${where}sql.database must be a non-empty string`);
+    for (const key of ["host", "username", "password"]) {
+      if (sql[key] !== undefined && typeof sql[key] !== "string") invalid(`${where}sql.${key} must be a string`);
+    }
+    if (sql.port !== undefined && !(Number.isInteger(sql.port) && (sql.port as number) > 0 && (sql.port as number) < 65536)) {
+      invalid(`${where}sql.port must be a port number`);
+    }
+  }
+  if (
+    storage_archive_item_limit !== undefined &&
+    !(Number.isInteger(storage_archive_item_limit) && (storage_archive_item_limit as number) >= 0)
+  ) {
+    invalid(`${where}storage_archive_item_limit must be a whole number >= 0`);
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
+/** Plain data options copied and frozen, so later changes by the caller have no effect. */
+function frozenCopy(options: Record<string, unknown>): HostOptions {
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) {
+    if (value !== undefined) copy[key] = typeof value === "object" && value !== null ? structuredClone(value) : value;
+  }
+  return deepFreeze(copy) as HostOptions;
+}
+
+/** A validated, frozen configuration that answers "which options for this host". */
+export class ResolvedConfig {
+  readonly global: HostOptions;
+  readonly pluginPaths: readonly string[];
+  readonly backends: Readonly<Record<string, BackendFactory>>;
+  readonly logger: Logger | undefined;
+  readonly #hosts: ReadonlyMap<string, HostOptions>;
+
+  constructor(config: unknown) {
+    if (config === undefined) config = {};
+    if (!isRecord(config)) invalid("the configuration must be an object");
+    const { hosts, plugin_paths, backends, logger, ...global } = config;
+    checkHostOptions(global, "");
+    if (hosts !== undefined && !isRecord(hosts)) invalid("hosts must be a table of host name = options");
+    const perHost = new Map<string, HostOptions>();
+    for (const [host, options] of Object.entries(hosts ?? {})) {
+      if (!isRecord(options)) invalid(`hosts["${host}"] must be a table of options`);
+      checkHostOptions(options, `hosts["${host}"].`);
+      perHost.set(host, frozenCopy({ ...global, ...options }));
+    }
+    if (plugin_paths !== undefined && !(Array.isArray(plugin_paths) && plugin_paths.every((p) => typeof p === "string"))) {
+      invalid("plugin_paths must be a list of directory names");
+    }
+    if (backends !== undefined) {
+      if (!isRecord(backends)) invalid("backends must be a table of name = factory function");
+      for (const [name, factory] of Object.entries(backends)) {
+        checkBackendName(name, `backends.${name}`);
+        if (typeof factory !== "function") invalid(`backends.${name} must be a factory function`);
+      }
+    }
+    if (logger !== undefined && !isRecord(logger)) invalid("logger must be an object with debug/info/warn/error methods");
+    this.global = frozenCopy(global);
+    this.#hosts = perHost;
+    this.pluginPaths = Object.freeze([...((plugin_paths as string[] | undefined) ?? [])]);
+    this.backends = Object.freeze({ ...((backends as Record<string, BackendFactory> | undefined) ?? {}) });
+    this.logger = logger as Logger | undefined;
+  }
+
+  /** The options in force on `host`: its own, else the global ones. */
+  forHost(host: string): HostOptions {
+    return this.#hosts.get(host) ?? this.global;
+  }
+
+  /** The backend name for `store` on `host`, as Prosody's storagemanager picks it. */
+  backendFor(host: string, store: string): string {
+    const { storage, default_storage } = this.forHost(host);
+    if (typeof storage === "string") return storage;
+    const named = storage && Object.hasOwn(storage, store) ? storage[store] : undefined;
+    return named ?? default_storage ?? "internal";
+  }
+
+  /** Every backend name `host` may use, for purging a user from all of them. */
+  backendsOf(host: string): string[] {
+    const { storage, default_storage } = this.forHost(host);
+    const names = new Set<string>([default_storage ?? "internal"]);
+    if (typeof storage === "string") return [storage];
+    for (const name of Object.values(storage ?? {})) names.add(name);
+    return [...names];
+  }
+}

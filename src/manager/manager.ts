@@ -1,0 +1,213 @@
+import { StorageError, toStorageError } from "../errors.js";
+import type { Backend, BackendContext } from "../backend.js";
+import type { AnyStore, ArchiveStore, KeyValPlusStore, KeyValStore, Logger, MapStore, StoreByType, StoreType, User } from "../types.js";
+import { ResolvedConfig, type StorageConfig } from "./config.js";
+import { guardArchive, guardKeyVal, guardKeyValPlus, guardMap, type GuardLabel } from "./guard.js";
+import { keyValPlus, mapOverKeyVal } from "./map-shim.js";
+import { BackendRegistry } from "./registry.js";
+import { SharedPool } from "./shared.js";
+import { checkName, checkUser } from "./validate.js";
+
+const STORE_TYPES: readonly StoreType[] = ["keyval", "map", "keyval+", "archive"];
+
+/** Passed to store-opened listeners; a listener may return a store to use in place of `store`. */
+export interface StoreOpenedEvent<T extends StoreType = StoreType> {
+  readonly host: string;
+  readonly name: string;
+  readonly type: T;
+  readonly backend: string;
+  readonly store: StoreByType[T];
+}
+
+export type StoreOpenedListener = (event: StoreOpenedEvent) => AnyStore | void;
+
+function completeLogger(logger: Logger | undefined): Required<Logger> {
+  const quiet = () => {};
+  return {
+    debug: logger?.debug?.bind(logger) ?? quiet,
+    info: logger?.info?.bind(logger) ?? quiet,
+    warn: logger?.warn?.bind(logger) ?? quiet,
+    error: logger?.error?.bind(logger) ?? quiet,
+  };
+}
+
+function isUnsupported(error: unknown): boolean {
+  return error instanceof StorageError && error.condition === "unsupported-store";
+}
+
+/**
+ * Picks a backend for each host and store from the configuration, loads backends on first use,
+ * and hands out validated stores. It does no I/O of its own.
+ */
+export class StorageManager {
+  readonly config: ResolvedConfig;
+  readonly #logger: Required<Logger>;
+  readonly #registry: BackendRegistry;
+  readonly #shared = new SharedPool();
+  readonly #backends = new Map<string, Promise<Backend>>();
+  readonly #stores = new Map<string, Promise<AnyStore>>();
+  readonly #listeners: StoreOpenedListener[] = [];
+  #closed = false;
+
+  constructor(config: StorageConfig = {}) {
+    this.config = new ResolvedConfig(config);
+    this.#logger = completeLogger(this.config.logger);
+    this.#registry = new BackendRegistry(this.config.backends, this.config.pluginPaths);
+  }
+
+  /** Opens a store; `type` defaults to keyval. Repeated calls return the same store. */
+  open(host: string, store: string): Promise<KeyValStore>;
+  open<T extends StoreType>(host: string, store: string, type: T): Promise<StoreByType[T]>;
+  async open(host: string, store: string, type: StoreType = "keyval"): Promise<AnyStore> {
+    checkName(host, "host");
+    checkName(store, "store");
+    if (!STORE_TYPES.includes(type)) {
+      throw new StorageError("invalid-input", `store type must be one of ${STORE_TYPES.join(", ")}, got ${JSON.stringify(type)}`);
+    }
+    this.#checkOpen();
+    const cacheKey = `${host}\0${store}\0${type}`;
+    let pending = this.#stores.get(cacheKey);
+    if (!pending) {
+      pending = this.#openStore(host, store, type);
+      pending.catch(() => this.#stores.delete(cacheKey));
+      this.#stores.set(cacheKey, pending);
+    }
+    return pending;
+  }
+
+  /** Registers a listener called for every newly opened store; returns a function that removes it. */
+  onStoreOpened(listener: StoreOpenedListener): () => void {
+    this.#listeners.push(listener);
+    return () => {
+      const index = this.#listeners.indexOf(listener);
+      if (index >= 0) this.#listeners.splice(index, 1);
+    };
+  }
+
+  /** The backend instance serving `store` on `host` (loaded if need be), and its name. */
+  async backendFor(host: string, store: string): Promise<{ name: string; backend: Backend }> {
+    checkName(host, "host");
+    checkName(store, "store");
+    const name = this.config.backendFor(host, store);
+    return { name, backend: await this.#backend(name, host) };
+  }
+
+  /** Deletes all of `user`'s data on `host`, from every backend the host is configured to use. */
+  async purge(user: string, host: string): Promise<void> {
+    checkUser(user);
+    if (user === null) throw new StorageError("invalid-input", "purge needs a user name");
+    checkName(host, "host");
+    this.#checkOpen();
+    for (const name of this.config.backendsOf(host)) {
+      const backend = await this.#backend(name, host);
+      if (!backend.purge) continue;
+      try {
+        await backend.purge(user);
+      } catch (error) {
+        throw toStorageError(name, `purge of ${user}@${host}`, error);
+      }
+    }
+  }
+
+  /** Closes every backend and shared resource. The manager cannot be used afterwards. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const backends = await Promise.allSettled(this.#backends.values());
+    this.#backends.clear();
+    this.#stores.clear();
+    const failures: unknown[] = [];
+    for (const outcome of backends) {
+      if (outcome.status === "fulfilled" && outcome.value.close) {
+        await outcome.value.close().catch((error: unknown) => failures.push(error));
+      }
+    }
+    await this.#shared.close().catch((error: unknown) => failures.push(error));
+    if (failures.length) throw toStorageError("manager", "close", failures[0]);
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new StorageError("backend-failure", "[manager] the storage manager is closed");
+  }
+
+  #backend(name: string, host: string): Promise<Backend> {
+    const key = `${name}\0${host}`;
+    let pending = this.#backends.get(key);
+    if (!pending) {
+      pending = this.#createBackend(name, host);
+      pending.catch(() => this.#backends.delete(key));
+      this.#backends.set(key, pending);
+    }
+    return pending;
+  }
+
+  async #createBackend(name: string, host: string): Promise<Backend> {
+    const factory = await this.#registry.load(name);
+    const context: BackendContext = { host, name, logger: this.#logger, shared: this.#shared };
+    try {
+      const backend = await factory(this.config.forHost(host), context);
+      if (!backend || typeof backend.open !== "function") throw new Error("its factory returned no backend");
+      this.#logger.debug(`storage backend ${name} loaded for ${host}`);
+      return backend;
+    } catch (error) {
+      if (error instanceof StorageError && error.condition !== "backend-failure") throw error;
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new StorageError("backend-failure", `[${name}] cannot start storage backend "${name}" for ${host}: ${reason}`, {
+        cause: error,
+      });
+    }
+  }
+
+  async #rawOpen(backend: Backend, label: GuardLabel, type: StoreType): Promise<AnyStore> {
+    try {
+      return await backend.open(label.store, type);
+    } catch (error) {
+      throw toStorageError(label.backend, `open ${type} store ${label.host}/${label.store}`, error);
+    }
+  }
+
+  async #openStore(host: string, store: string, type: StoreType): Promise<AnyStore> {
+    const name = this.config.backendFor(host, store);
+    const backend = await this.#backend(name, host);
+    const label: GuardLabel = { backend: name, host, store };
+    const openMap = async (): Promise<MapStore> => {
+      try {
+        return (await this.#rawOpen(backend, label, "map")) as MapStore;
+      } catch (error) {
+        if (!isUnsupported(error)) throw error;
+        this.#logger.debug(`${name} has no map stores; using a map over keyval for ${host}/${store}`);
+        return mapOverKeyVal((await this.#rawOpen(backend, label, "keyval")) as KeyValStore);
+      }
+    };
+    let opened: AnyStore;
+    switch (type) {
+      case "keyval":
+        opened = guardKeyVal((await this.#rawOpen(backend, label, type)) as KeyValStore, label);
+        break;
+      case "map":
+        opened = guardMap(await openMap(), label);
+        break;
+      case "keyval+": {
+        let plus: KeyValPlusStore;
+        try {
+          plus = (await this.#rawOpen(backend, label, type)) as KeyValPlusStore;
+        } catch (error) {
+          if (!isUnsupported(error)) throw error;
+          plus = keyValPlus((await this.#rawOpen(backend, label, "keyval")) as KeyValStore, await openMap());
+        }
+        opened = guardKeyValPlus(plus, label);
+        break;
+      }
+      case "archive":
+        opened = guardArchive((await this.#rawOpen(backend, label, type)) as ArchiveStore, label);
+        break;
+    }
+    for (const listener of this.#listeners) {
+      const replacement = listener({ host, name: store, type, backend: name, store: opened } as StoreOpenedEvent);
+      if (replacement) opened = replacement;
+    }
+    return opened;
+  }
+}
+
+export type { User };

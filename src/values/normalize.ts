@@ -1,0 +1,121 @@
+import { Element } from "ltx";
+import { StorageError } from "../errors.js";
+import { LuaTable, isPlainObject, type LuaKey, type Value } from "./types.js";
+import { stringFromBytes, tableFromPairs, tablePairs } from "./table.js";
+
+/** How deep values may nest; the file and SQL codecs use the same limit. */
+export const MAX_DEPTH = 200;
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+function reject(where: string, what: string): never {
+  throw new StorageError("unsupported-datatype", `${where}: ${what} cannot be stored`);
+}
+
+function checkString(value: string, where: string): string {
+  if (!value.isWellFormed()) reject(where, "a string with a lone UTF-16 surrogate");
+  return value;
+}
+
+function normalizeKey(key: LuaKey, where: string): LuaKey {
+  switch (typeof key) {
+    case "string":
+      return checkString(key, where);
+    case "number":
+      if (Number.isNaN(key)) reject(where, "a NaN table key");
+      return key;
+    case "bigint":
+      return normalizeBigint(key, where);
+    case "boolean":
+      return key;
+    default:
+      if (key instanceof Uint8Array) return stringFromBytes(Uint8Array.from(key));
+      return reject(where, `a key of type ${typeof key}`);
+  }
+}
+
+function normalizeBigint(value: bigint, where: string): number | bigint {
+  if (value < INT64_MIN || value > INT64_MAX) reject(where, "an integer outside the 64-bit range");
+  const asNumber = Number(value);
+  return Number.isSafeInteger(asNumber) ? asNumber : value;
+}
+
+function normalizeElement(element: Element, where: string, depth: number): Element {
+  if (typeof element.name !== "string" || element.name === "") reject(where, "an element without a name");
+  const attrs: Record<string, string> = {};
+  for (const [name, attr] of Object.entries(element.attrs ?? {})) {
+    if (attr === undefined || attr === null) continue;
+    if (typeof attr !== "string" && typeof attr !== "number") reject(`${where}@${name}`, `an attribute of type ${typeof attr}`);
+    attrs[name] = checkString(String(attr), `${where}@${name}`);
+  }
+  const copy = new Element(element.name, attrs);
+  for (const child of element.children ?? []) {
+    if (typeof child === "string") {
+      copy.children.push(checkString(child, where));
+    } else if (child instanceof Element) {
+      if (depth >= MAX_DEPTH) reject(where, `XML nested deeper than ${MAX_DEPTH}`);
+      const inner = normalizeElement(child, `${where}/${child.name}`, depth + 1);
+      inner.parent = copy;
+      copy.children.push(inner);
+    } else {
+      reject(where, "an XML child that is neither text nor an element");
+    }
+  }
+  return copy;
+}
+
+/**
+ * Checks that `value` is something a Lua table can hold and returns a deep copy of it in the
+ * canonical form (see {@link Value}): tables re-shaped by their keys, valid-UTF-8 byte strings
+ * as strings, safe bigints as numbers. Throws `unsupported-datatype` naming the offending path.
+ * Stores call it on the way in and on the way out, so callers never share a reference with them.
+ */
+export function normalizeValue(value: unknown, where = "value"): Value {
+  return walk(value, where, 0, new Set());
+}
+
+function walk(value: unknown, where: string, depth: number, ancestors: Set<object>): Value {
+  switch (typeof value) {
+    case "string":
+      return checkString(value, where);
+    case "number":
+    case "boolean":
+      return value;
+    case "bigint":
+      return normalizeBigint(value, where);
+    case "object":
+      break;
+    default:
+      return reject(where, `a value of type ${typeof value}`);
+  }
+  if (value === null) return reject(where, "null");
+  if (value instanceof Element) return normalizeElement(value, where, depth);
+  if (value instanceof Uint8Array) return stringFromBytes(Uint8Array.from(value));
+  if (!(Array.isArray(value) || value instanceof LuaTable || isPlainObject(value))) {
+    return reject(where, `an object of class ${value.constructor?.name ?? "unknown"}`);
+  }
+  if (ancestors.has(value)) reject(where, "a table that contains itself");
+  if (depth >= MAX_DEPTH) reject(where, `a table nested deeper than ${MAX_DEPTH}`);
+  ancestors.add(value);
+  const pairs: Array<[LuaKey, Value]> = [];
+  for (const [key, item] of tablePairs(value as never)) {
+    const inner = `${where}[${typeof key === "string" ? JSON.stringify(key) : String(key)}]`;
+    pairs.push([normalizeKey(key, inner), walk(item, inner, depth + 1, ancestors)]);
+  }
+  ancestors.delete(value);
+  return tableFromPairs(pairs);
+}
+
+/** A deep copy of a value that is already known to be valid. */
+export function copyValue<T extends Value>(value: T): T {
+  return normalizeValue(value) as T;
+}
+
+/** True for a table with no pairs, which Prosody treats as "nothing stored". */
+export function isEmptyTable(value: Value): boolean {
+  if (value instanceof LuaTable) return value.size === 0;
+  if (Array.isArray(value)) return value.every((item) => item === undefined || item === null);
+  if (isPlainObject(value)) return Object.values(value).every((item) => item === undefined || item === null);
+  return false;
+}
