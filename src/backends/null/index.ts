@@ -7,8 +7,8 @@ function disabled(): never {
 }
 
 const failing = async () => disabled();
-async function* failingIterable(): AsyncGenerator<never> {
-  disabled();
+function failingIterable(): AsyncIterable<never> {
+  return { [Symbol.asyncIterator]: () => ({ next: failing }) };
 }
 
 /** Every operation of every store fails with `storage-disabled`, as Prosody's null backend. */
