@@ -1,0 +1,101 @@
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { StorageManager } from "../../src/manager/manager.js";
+import type { StorageConfig } from "../../src/manager/config.js";
+import { StorageError, type StorageCondition } from "../../src/errors.js";
+import { valuesEqual, type Value } from "../../src/values/index.js";
+
+/** A backend under test, as the conformance suite needs to know it. */
+export interface ConformanceTarget {
+  /** Shown in test names, e.g. "internal" or "sql/PostgreSQL". */
+  name: string;
+  /** A configuration for one test. Tests use random hosts and users, so it may share a database. */
+  makeConfig(): StorageConfig | Promise<StorageConfig>;
+  /** Removes what makeConfig made (temp dirs); called after each test. */
+  cleanup?(config: StorageConfig): Promise<void>;
+  /** Data survives a new manager on the same configuration. */
+  persistent: boolean;
+  /** `caps.quota` of an archive when `storage_archive_item_limit` is not set; undefined for no limit. */
+  defaultQuota?: number;
+  /** False where the backend cannot hold strings that are not valid UTF-8 (PostgreSQL). */
+  byteStrings?: boolean;
+}
+
+export interface TestEnv {
+  sm: StorageManager;
+  host: string;
+  config: StorageConfig;
+  /** A fresh user name, unique to this test. */
+  user(prefix?: string): string;
+  /** Closes the manager and opens a new one on the same configuration. */
+  reopen(): Promise<StorageManager>;
+}
+
+function randomName(prefix: string): string {
+  return `${prefix}${randomBytes(5).toString("hex")}`;
+}
+
+/** Runs `body` with a fresh manager for `target`, closing it and cleaning up afterwards. */
+export async function withEnv(
+  target: ConformanceTarget,
+  body: (env: TestEnv) => Promise<void>,
+  extra: Partial<StorageConfig> = {},
+): Promise<void> {
+  const config = { ...(await target.makeConfig()), ...extra };
+  let sm = new StorageManager(config);
+  const env: TestEnv = {
+    get sm() {
+      return sm;
+    },
+    host: `${randomName("host")}.example`,
+    config,
+    user: (prefix = "user") => randomName(prefix),
+    async reopen() {
+      await sm.close();
+      sm = new StorageManager(config);
+      return sm;
+    },
+  };
+  try {
+    await body(env);
+  } finally {
+    await sm.close();
+    await target.cleanup?.(config);
+  }
+}
+
+export function assertValue(actual: Value | undefined, expected: Value | undefined, message?: string): void {
+  if (expected === undefined || actual === undefined) {
+    assert.equal(actual, expected, message);
+    return;
+  }
+  if (!valuesEqual(actual, expected)) {
+    assert.fail(`${message ?? "values differ"}\n  actual:   ${show(actual)}\n  expected: ${show(expected)}`);
+  }
+}
+
+function show(value: unknown): string {
+  return String(
+    JSON.stringify(value, (_key, v) =>
+      typeof v === "bigint" ? `${v}n` : v instanceof Uint8Array ? `bytes:${Buffer.from(v).toString("hex")}` : v?.constructor?.name === "LuaTable" ? { LuaTable: [...v] } : v,
+    ),
+  );
+}
+
+export async function rejectsWith(promise: Promise<unknown>, condition: StorageCondition, message?: RegExp): Promise<StorageError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof StorageError, `expected a StorageError, got ${String(error)}`);
+    assert.equal(error.condition, condition, `condition of: ${error.message}`);
+    if (message) assert.match(error.message, message);
+    return error;
+  }
+  assert.fail(`expected a StorageError ${condition}, but it succeeded`);
+}
+
+export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of iterable) out.push(item);
+  return out;
+}

@@ -1,0 +1,24 @@
+import { describe } from "node:test";
+import { archiveTests } from "./archive.js";
+import type { ConformanceTarget } from "./context.js";
+import { keyvalTests } from "./keyval.js";
+import { mapTests } from "./map.js";
+import { purgeTests } from "./purge.js";
+
+export type { ConformanceTarget, TestEnv } from "./context.js";
+export { withEnv, assertValue, rejectsWith, collect } from "./context.js";
+export { AWKWARD_USERS, awkwardValues } from "./keyval.js";
+export { message } from "./archive.js";
+
+/**
+ * The behaviour every backend must show, from Prosody's storage semantics and the API
+ * contract. A backend's test file calls this once with how to configure it.
+ */
+export function runConformance(target: ConformanceTarget): void {
+  describe(`conformance: ${target.name}`, () => {
+    keyvalTests(target);
+    mapTests(target);
+    archiveTests(target);
+    purgeTests(target);
+  });
+}

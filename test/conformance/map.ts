@@ -1,0 +1,99 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { REMOVE } from "../../src/types.js";
+import { LuaTable } from "../../src/values/index.js";
+import { assertValue, collect, rejectsWith, withEnv, type ConformanceTarget } from "./context.js";
+
+export function mapTests(target: ConformanceTarget): void {
+  describe("map stores", () => {
+    it("gets and sets single keys", () =>
+      withEnv(target, async ({ sm, host, user }) => {
+        const map = await sm.open(host, "blocklist", "map");
+        const u = user();
+        assert.equal(await map.get(u, "evil.example"), undefined);
+        await map.set(u, "evil.example", true);
+        await map.set(u, "spam.example", { since: 1700000000 });
+        assert.equal(await map.get(u, "evil.example"), true);
+        assertValue(await map.get(u, "spam.example"), { since: 1700000000 });
+        await map.set(u, "evil.example", undefined);
+        assert.equal(await map.get(u, "evil.example"), undefined);
+        assertValue(await map.get(u, "spam.example"), { since: 1700000000 });
+      }));
+
+    it("sets and removes several keys at once", () =>
+      withEnv(target, async ({ sm, host, user }) => {
+        const map = await sm.open(host, "private", "map");
+        const u = user();
+        await map.setKeys(u, { a: 1, b: "two", c: { three: 3 } });
+        await map.setKeys(u, { a: map.remove, b: "deux" });
+        assert.equal(await map.get(u, "a"), undefined);
+        assert.equal(await map.get(u, "b"), "deux");
+        assertValue(await map.get(u, "c"), { three: 3 });
+        assert.equal(map.remove, REMOVE);
+      }));
+
+    it("shares data with the keyval view of the same store", () =>
+      withEnv(target, async ({ sm, host, user }) => {
+        const map = await sm.open(host, "roster", "map");
+        const kv = await sm.open(host, "roster");
+        const u = user();
+        const roster = LuaTable.from({ "juliet@example.com": { subscription: "both", groups: {} } }, [[false, { version: 3, pending: {} }]]);
+        await kv.set(u, roster);
+        assertValue(await map.get(u, "juliet@example.com"), { subscription: "both", groups: {} });
+        await map.set(u, "romeo@example.com", { subscription: "none", groups: { Friends: true } });
+        const expected = new LuaTable(roster).set("romeo@example.com", { subscription: "none", groups: { Friends: true } });
+        assertValue(await kv.get(u), expected);
+        await map.set(u, "juliet@example.com", undefined);
+        await map.set(u, "romeo@example.com", undefined);
+        assertValue(await kv.get(u), new LuaTable([[false, { version: 3, pending: {} }]]));
+      }));
+
+    it("reads and deletes one key across all users", () =>
+      withEnv(target, async ({ sm, host, user }) => {
+        const map = await sm.open(host, "config", "map");
+        const [a, b, c] = [user("a"), user("b"), user("c")];
+        assert.equal(await map.getAll("owner"), undefined);
+        await map.set(a, "owner", "alice@example.com");
+        await map.set(b, "owner", "bob@example.com");
+        await map.set(c, "other", 1);
+        assertValue(await map.getAll("owner"), { [a]: "alice@example.com", [b]: "bob@example.com" });
+        await map.deleteAll("owner");
+        assert.equal(await map.getAll("owner"), undefined);
+        assert.equal(await map.get(c, "other"), 1);
+      }));
+
+    it("keeps host-wide keys apart", () =>
+      withEnv(target, async ({ sm, host, user }) => {
+        const map = await sm.open(host, "persistent", "map");
+        const u = user();
+        await map.set(null, "room@conference.example", true);
+        await map.set(u, "room@conference.example", "user's");
+        assert.equal(await map.get(null, "room@conference.example"), true);
+        assert.equal(await map.get(u, "room@conference.example"), "user's");
+      }));
+
+    it("rejects bad keys", () =>
+      withEnv(target, async ({ sm, host, user }) => {
+        const map = await sm.open(host, "test", "map");
+        await rejectsWith(map.get(user(), 5 as never), "invalid-input");
+        await rejectsWith(map.setKeys(user(), null as never), "invalid-input");
+      }));
+  });
+
+  describe("keyval+ stores", () => {
+    it("works as keyval and key by key", () =>
+      withEnv(target, async ({ sm, host, user }) => {
+        const store = await sm.open(host, "pep", "keyval+");
+        const [a, b] = [user("a"), user("b")];
+        await store.set(a, { "urn:xmpp:avatar:data": { access_model: "presence" }, other: 1 });
+        assertValue(await store.getKey(a, "other"), 1);
+        await store.setKey(b, "other", 2);
+        await store.setKeys(a, { other: store.remove, added: "yes" });
+        assertValue(await store.get(a), { "urn:xmpp:avatar:data": { access_model: "presence" }, added: "yes" });
+        assertValue(await store.getKeyFromAll("other"), { [b]: 2 });
+        assert.deepEqual((await collect(store.items())).sort(), [a, b].sort());
+        await store.deleteKeyFromAll("added");
+        assertValue(await store.get(a), { "urn:xmpp:avatar:data": { access_model: "presence" } });
+      }));
+  });
+}
