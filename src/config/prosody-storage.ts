@@ -1,0 +1,107 @@
+import { isAbsolute, resolve } from "node:path";
+import type { HostOptions, SqlOptions, StorageConfig } from "../manager/config.js";
+import { isPlainObject } from "../values/index.js";
+import { ConfigError } from "./errors.js";
+import type { ConfigOption, ProsodyConfigFile } from "./prosody-cfg.js";
+
+/** Where Debian's Prosody keeps its data when `data_path` is not set (its CFG_DATADIR). */
+export const PROSODY_DEFAULT_DATA_PATH = "/var/lib/prosody";
+
+export interface ProsodyStorageOptions {
+  /** Directory a relative `data_path` is taken from, as Prosody does with its working directory. Default `process.cwd()`. */
+  cwd?: string;
+  /** `data_path` when the file sets none. Default {@link PROSODY_DEFAULT_DATA_PATH}. */
+  defaultDataPath?: string;
+}
+
+/** The storage configuration a Prosody configuration file amounts to, and the hosts it defines. */
+export interface ProsodyStorage {
+  config: StorageConfig;
+  hosts: string[];
+}
+
+const bad = (option: ConfigOption, name: string, expected: string): never => {
+  throw new ConfigError(`${option.where}: option ${name} must be ${expected}`);
+};
+
+function storageOptions(options: Map<string, ConfigOption>, dataPath: string): HostOptions {
+  const out: HostOptions = {};
+  const storage = options.get("storage");
+  if (storage) {
+    const value = storage.value;
+    if (typeof value === "string") out.storage = value;
+    else if (isPlainObject(value) && Object.values(value).every((v) => typeof v === "string")) {
+      out.storage = value as Record<string, string>;
+    } else bad(storage, "storage", 'a backend name or a table such as { roster = "sql" }');
+  }
+  const fallback = options.get("default_storage");
+  if (fallback) {
+    if (typeof fallback.value !== "string") bad(fallback, "default_storage", "a backend name");
+    out.default_storage = fallback.value as string;
+  }
+  const limit = options.get("storage_archive_item_limit");
+  if (limit) {
+    if (typeof limit.value !== "number" || !Number.isInteger(limit.value) || limit.value < 0) {
+      bad(limit, "storage_archive_item_limit", "a whole number");
+    }
+    out.storage_archive_item_limit = limit.value as number;
+  }
+  const sql = options.get("sql");
+  if (sql) {
+    if (!isPlainObject(sql.value)) bad(sql, "sql", 'a table such as { driver = "SQLite3", database = "prosody.sqlite" }');
+    out.sql = sqlOptions(sql, dataPath);
+  }
+  return out;
+}
+
+/** Prosody's `sql` table; a relative SQLite file is taken from the data directory, as mod_storage_sql does. */
+function sqlOptions(option: ConfigOption, dataPath: string): SqlOptions {
+  const table = option.value as Record<string, unknown>;
+  const driver = table.driver ?? "SQLite3";
+  if (driver !== "SQLite3" && driver !== "PostgreSQL" && driver !== "MySQL") bad(option, "sql.driver", '"SQLite3", "PostgreSQL" or "MySQL"');
+  for (const key of ["database", "host", "username", "password"]) {
+    if (table[key] !== undefined && typeof table[key] !== "string") bad(option, `sql.${key}`, "a string");
+  }
+  let database = table.database as string | undefined;
+  if (driver === "SQLite3") database = resolve(dataPath, database ?? "prosody.sqlite");
+  else if (!database) bad(option, "sql.database", "set for PostgreSQL and MySQL");
+  const port = table.port === undefined ? undefined : Number(table.port);
+  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) bad(option, "sql.port", "a port number");
+  const out: SqlOptions = { driver: driver as SqlOptions["driver"], database: database! };
+  for (const key of ["host", "username", "password"] as const) if (typeof table[key] === "string") out[key] = table[key] as string;
+  if (port !== undefined) out.port = port;
+  return out;
+}
+
+/** Whether a host with these options may use the `sql` backend for some store. */
+function usesSql(options: HostOptions): boolean {
+  const { storage, default_storage } = options;
+  if (typeof storage === "string") return storage === "sql";
+  return default_storage === "sql" || Object.values(storage ?? {}).includes("sql");
+}
+
+/**
+ * Turns what a prosody.cfg.lua says into a StorageManager configuration: `data_path` (global,
+ * as in Prosody), and `storage`, `default_storage`, `sql` and `storage_archive_item_limit`,
+ * globally and per VirtualHost/Component. A host using `sql` without an `sql` table gets
+ * Prosody's default, SQLite file `prosody.sqlite` in the data directory.
+ */
+export function prosodyStorageConfig(file: ProsodyConfigFile, options: ProsodyStorageOptions = {}): ProsodyStorage {
+  const cwd = options.cwd ?? process.cwd();
+  const dataOption = file.global.get("data_path");
+  if (dataOption && (typeof dataOption.value !== "string" || dataOption.value === "")) bad(dataOption, "data_path", "a directory name");
+  const rawPath = (dataOption?.value as string | undefined) ?? options.defaultDataPath ?? PROSODY_DEFAULT_DATA_PATH;
+  const dataPath = isAbsolute(rawPath) ? rawPath : resolve(cwd, rawPath);
+  const defaultSql: SqlOptions = { driver: "SQLite3", database: resolve(dataPath, "prosody.sqlite") };
+
+  const global: HostOptions = { data_path: dataPath, ...storageOptions(file.global, dataPath) };
+  const hosts: Record<string, HostOptions> = {};
+  for (const [name, section] of file.hosts) {
+    const own = storageOptions(section.options, dataPath);
+    const merged = { ...global, ...own };
+    if (usesSql(merged) && !merged.sql) own.sql = defaultSql;
+    if (Object.keys(own).length > 0) hosts[name] = own;
+  }
+  if (usesSql(global) && !global.sql) global.sql = defaultSql;
+  return { config: { ...global, hosts }, hosts: [...file.hosts.keys()] };
+}

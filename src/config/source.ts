@@ -1,0 +1,98 @@
+import { resolve } from "node:path";
+import type { StorageConfig } from "../manager/config.js";
+import { ConfigError } from "./errors.js";
+import { readProsodyConfig } from "./prosody-cfg.js";
+import { prosodyStorageConfig } from "./prosody-storage.js";
+
+export type SourceKind = "internal" | "sqlite" | "postgres" | "mysql" | "prosody";
+
+/** Where data lives, as named on the command line (`internal:DIR`, `sqlite:FILE`, …). */
+export interface Source {
+  kind: SourceKind;
+  /** The SOURCE as given, with any password replaced by `***`, for messages. */
+  label: string;
+  /** A StorageManager configuration reaching that data. */
+  config: StorageConfig;
+  /** Hosts the source names itself (a Prosody configuration's sections); empty for the others. */
+  hosts: string[];
+}
+
+export interface ParseSourceOptions {
+  /** Directory relative paths are taken from. Default `process.cwd()`. */
+  cwd?: string;
+  /** Environment for `ENV_NAME` in Prosody configuration files. */
+  env?: Record<string, string | undefined>;
+}
+
+export const SOURCE_FORMS = [
+  "internal:DIR",
+  "sqlite:FILE",
+  "postgres://USER:PASS@HOST:PORT/DB",
+  "postgresql://…",
+  "mysql://USER:PASS@HOST:PORT/DB",
+  "mariadb://…",
+  "prosody:FILE",
+];
+
+function badSource(text: string, why: string): ConfigError {
+  return new ConfigError(`bad SOURCE ${JSON.stringify(text)}: ${why} (expected one of ${SOURCE_FORMS.join(", ")})`);
+}
+
+/** Hides the password of a database URL. */
+function redact(text: string): string {
+  return text.replace(/^([a-z]+:\/\/[^:@/]*:)[^@/]*@/i, "$1***@");
+}
+
+function databaseUrl(text: string, driver: "PostgreSQL" | "MySQL"): StorageConfig {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw badSource(redact(text), "not a valid URL");
+  }
+  const database = decodeURIComponent(url.pathname.replace(/^\//, ""));
+  if (!database || database.includes("/")) throw badSource(redact(text), "the URL must name a database: …/DB");
+  if (url.search || url.hash) throw badSource(redact(text), "query parameters are not understood");
+  const sql: NonNullable<StorageConfig["sql"]> = { driver, database, host: url.hostname || "localhost" };
+  if (url.port) sql.port = Number(url.port);
+  if (url.username) sql.username = decodeURIComponent(url.username);
+  if (url.password) sql.password = decodeURIComponent(url.password);
+  return { storage: "sql", sql };
+}
+
+/**
+ * Parses a SOURCE string into a StorageManager configuration. Bad strings, unreadable or
+ * misunderstood Prosody configuration files are {@link ConfigError}s (exit status 2).
+ */
+export function parseSource(text: string, options: ParseSourceOptions = {}): Source {
+  const cwd = options.cwd ?? process.cwd();
+  const scheme = /^([a-z]+):/i.exec(text)?.[1]?.toLowerCase();
+  const rest = scheme === undefined ? "" : text.slice(scheme.length + 1);
+  switch (scheme) {
+    case "internal":
+      if (!rest) throw badSource(text, "internal: needs a data directory");
+      return { kind: "internal", label: text, hosts: [], config: { storage: "internal", data_path: resolve(cwd, rest) } };
+    case "sqlite":
+      if (!rest || rest.startsWith("//")) throw badSource(text, "sqlite: needs a file name (sqlite:/path/to/prosody.sqlite)");
+      return {
+        kind: "sqlite",
+        label: text,
+        hosts: [],
+        config: { storage: "sql", sql: { driver: "SQLite3", database: resolve(cwd, rest) } },
+      };
+    case "postgres":
+    case "postgresql":
+      return { kind: "postgres", label: redact(text), hosts: [], config: databaseUrl(text, "PostgreSQL") };
+    case "mysql":
+    case "mariadb":
+      return { kind: "mysql", label: redact(text), hosts: [], config: databaseUrl(text, "MySQL") };
+    case "prosody": {
+      if (!rest) throw badSource(text, "prosody: needs a configuration file (prosody:/etc/prosody/prosody.cfg.lua)");
+      const file = readProsodyConfig(resolve(cwd, rest), { env: options.env });
+      const { config, hosts } = prosodyStorageConfig(file, { cwd });
+      return { kind: "prosody", label: text, hosts, config };
+    }
+    default:
+      throw badSource(text, scheme === undefined ? "no kind given" : `unknown kind ${JSON.stringify(scheme)}`);
+  }
+}

@@ -1,0 +1,179 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile, mkdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { readProsodyConfig } from "../../src/config/prosody-cfg.js";
+import { prosodyStorageConfig } from "../../src/config/prosody-storage.js";
+import { ConfigError } from "../../src/config/errors.js";
+import { LuaTable } from "../../src/values/index.js";
+
+const fixtures = fileURLToPath(new URL("./fixtures/", import.meta.url));
+
+async function withConfig(files: Record<string, string>, fn: (dir: string) => void | Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), "xs-cfg-"));
+  try {
+    for (const [name, text] of Object.entries(files)) {
+      await mkdir(join(dir, name, ".."), { recursive: true });
+      await writeFile(join(dir, name), text);
+    }
+    await fn(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const optionValue = (file: ReturnType<typeof readProsodyConfig>, host: string | null, name: string) =>
+  (host === null ? file.global : file.hosts.get(host)!.options).get(name)?.value;
+
+test("Debian's stock prosody.cfg.lua: global options, Include of conf.d, hosts and the MUC component", () => {
+  const file = readProsodyConfig(join(fixtures, "debian-prosody.cfg.lua"));
+  assert.deepEqual([...file.hosts.keys()].sort(), ["conference.example.com", "example.com", "localhost"]);
+  assert.equal(file.hosts.get("conference.example.com")!.kind, "Component");
+  assert.equal(file.hosts.get("conference.example.com")!.module, "muc");
+  assert.equal(optionValue(file, "example.com", "enabled"), false);
+  assert.deepEqual(optionValue(file, "example.com", "ssl"), {
+    key: "/etc/prosody/certs/example.com.key",
+    certificate: "/etc/prosody/certs/example.com.crt",
+  });
+  assert.equal(optionValue(file, null, "authentication"), "internal_hashed");
+  assert.equal((optionValue(file, null, "modules_enabled") as string[]).includes("roster"), true);
+  // `log` mixes named and positional entries: kept as a general table.
+  assert.ok(optionValue(file, null, "log") instanceof LuaTable);
+  assert.equal(file.files.length, 3);
+  const { config, hosts } = prosodyStorageConfig(file, { cwd: "/nowhere" });
+  assert.equal(config.data_path, "/var/lib/prosody");
+  assert.equal(config.storage, undefined);
+  assert.deepEqual(hosts.sort(), ["conference.example.com", "example.com", "localhost"]);
+});
+
+test("storage options globally and per host, SQL defaults and relative paths", async () => {
+  await withConfig(
+    {
+      "prosody.cfg.lua": `
+-- a comment
+--[==[ a long
+comment ]==]
+data_path = "data" ; default_storage = 'sql'
+storage = { accounts = "internal", roster = [[internal]] }
+sql = { driver = "SQLite3", database = "store.sqlite" }
+storage_archive_item_limit = 10 * 1000 + 5
+local pg = { driver = "PostgreSQL", database = "prosody", host = "127.0.0.1", port = 5432, username = ENV_PGUSER }
+VirtualHost "Example.COM"
+  storage = "internal"
+Component "muc.example.com" "muc"
+  modules_enabled = { "muc_mam", }
+  sql = pg
+VirtualHost "other.example" {
+  storage = "sql";
+}
+archive_expires_after = "1w"
+`,
+    },
+    (dir) => {
+      const file = readProsodyConfig(join(dir, "prosody.cfg.lua"), { env: { PGUSER: "prosody" } });
+      const { config, hosts } = prosodyStorageConfig(file, { cwd: "/srv" });
+      assert.deepEqual(hosts, ["example.com", "muc.example.com", "other.example"]);
+      assert.equal(config.data_path, "/srv/data");
+      assert.equal(config.default_storage, "sql");
+      assert.deepEqual(config.storage, { accounts: "internal", roster: "internal" });
+      assert.deepEqual(config.sql, { driver: "SQLite3", database: "/srv/data/store.sqlite" });
+      assert.equal(config.storage_archive_item_limit, 10005);
+      assert.deepEqual(config.hosts!["example.com"], { storage: "internal" });
+      assert.deepEqual(config.hosts!["muc.example.com"].sql, {
+        driver: "PostgreSQL", database: "prosody", host: "127.0.0.1", port: 5432, username: "prosody",
+      });
+      assert.deepEqual(config.hosts!["other.example"], { storage: "sql" });
+      // After a section given with a table, options go back to the global section.
+      assert.equal(file.global.get("archive_expires_after")?.value, "1w");
+    },
+  );
+});
+
+test("sql storage without an sql option gets Prosody's default SQLite file in the data directory", async () => {
+  await withConfig({ "p.cfg.lua": `data_path = "/d"\nstorage = "sql"\nVirtualHost "a.example"\n` }, (dir) => {
+    const { config } = prosodyStorageConfig(readProsodyConfig(join(dir, "p.cfg.lua")));
+    assert.deepEqual(config.sql, { driver: "SQLite3", database: "/d/prosody.sqlite" });
+  });
+});
+
+test("strings in every Lua form, numbers and escapes", async () => {
+  await withConfig(
+    {
+      "p.cfg.lua": `
+a = "tab\\tnew\\nq\\"\\65\\x42\\u{263A}\\z
+      end"
+b = 'it\\'s'
+c = [[
+first newline dropped]]
+d = [=[ has ]] inside ]=]
+e = 0x1F ; f = 1.5e3 ; g = -.5 ; h = true ; i = nil
+j = "a" .. 1 .. "b"
+k = { [1] = "x", [2] = "y" }
+l = { "x", n = 1; }
+`,
+    },
+    (dir) => {
+      const file = readProsodyConfig(join(dir, "p.cfg.lua"));
+      const v = (name: string) => file.global.get(name)?.value;
+      assert.equal(v("a"), 'tab\tnew\nq"AB\u263Aend');
+      assert.equal(v("b"), "it's");
+      assert.equal(v("c"), "first newline dropped");
+      assert.equal(v("d"), " has ]] inside ");
+      assert.equal(v("e"), 31);
+      assert.equal(v("f"), 1500);
+      assert.equal(v("g"), -0.5);
+      assert.equal(v("h"), true);
+      assert.equal(v("i"), undefined);
+      assert.equal(v("j"), "a1b");
+      assert.deepEqual(v("k"), ["x", "y"]);
+      assert.ok(v("l") instanceof LuaTable);
+    },
+  );
+});
+
+test("code it cannot understand is an error naming the file and line", async () => {
+  const cases: Array<[string, RegExp]> = [
+    [`x = 1\nif x then y = 2 end\n`, /p\.cfg\.lua:2: 'if' statements are not understood/],
+    [`x = 1\n\nfunction f() end\n`, /p\.cfg\.lua:3: 'function' statements/],
+    [`a = "unfinished\n`, /p\.cfg\.lua:1: unfinished string/],
+    [`a = { 1, 2\nb = 3\n`, /p\.cfg\.lua:2: '}' expected/],
+    [`a = os.getenv("HOME")\n`, /p\.cfg\.lua:1: cannot index a nil value/],
+    [`a = tostring(1)\n`, /p\.cfg\.lua:1: function calls are not understood/],
+    [`RunScript "x.lua"\n`, /p\.cfg\.lua:1: RunScript runs Lua code/],
+    [`Frobnicate "x"\n`, /p\.cfg\.lua:1: unknown directive Frobnicate/],
+    [`Include "missing.cfg.lua"\n`, /p\.cfg\.lua:1: cannot read Prosody configuration .*missing\.cfg\.lua: no such file/],
+    [`VirtualHost "x.example" "muc"\n`, /p\.cfg\.lua:1: VirtualHost entries do not accept a module name/],
+    [`storage = 5\n`, /p\.cfg\.lua:1: option storage must be/],
+    [`sql = { driver = "Oracle" }\n`, /p\.cfg\.lua:1: option sql\.driver must be/],
+    [`a = "\\300"\n`, /decimal escape too large/],
+  ];
+  for (const [text, expected] of cases) {
+    await withConfig({ "p.cfg.lua": text }, (dir) => {
+      assert.throws(
+        () => prosodyStorageConfig(readProsodyConfig(join(dir, "p.cfg.lua"))),
+        (error: unknown) => error instanceof ConfigError && expected.test(error.message),
+        `for ${JSON.stringify(text)}`,
+      );
+    });
+  }
+});
+
+test("Include with a wildcard reads matching files in name order; included sections start global", async () => {
+  await withConfig(
+    {
+      "main.cfg.lua": `VirtualHost "a.example"\nInclude "hosts/*.cfg.lua"\nstorage = "memory"\n`,
+      "hosts/b.cfg.lua": `default_storage = "sql"\nVirtualHost "b.example"\n`,
+      "hosts/.hidden.cfg.lua": `error here`,
+      "hosts/c.txt": `not lua at all (`,
+    },
+    (dir) => {
+      const file = readProsodyConfig(join(dir, "main.cfg.lua"));
+      assert.deepEqual([...file.hosts.keys()], ["a.example", "b.example"]);
+      assert.equal(file.global.get("default_storage")?.value, "sql");
+      // Back in main.cfg.lua the current section is still a.example.
+      assert.equal(file.hosts.get("a.example")!.options.get("storage")?.value, "memory");
+    },
+  );
+});
