@@ -7,6 +7,7 @@ import { keyValPlus, mapOverKeyVal } from "./map-shim.js";
 import { BackendRegistry } from "./registry.js";
 import { SharedPool } from "./shared.js";
 import { checkName, checkUser } from "./validate.js";
+import { accountStore, type AccountStore } from "../stores/accounts.js";
 
 const STORE_TYPES: readonly StoreType[] = ["keyval", "map", "keyval+", "archive"];
 
@@ -73,6 +74,12 @@ export class StorageManager {
       this.#stores.set(cacheKey, pending);
     }
     return pending;
+  }
+
+  /** The accounts of `host`, as mod_auth_internal_hashed keeps them (see {@link AccountStore}). */
+  accounts(host: string): AccountStore {
+    checkName(host, "host");
+    return accountStore({ sm: this, host });
   }
 
   /** Registers a listener called for every newly opened store; returns a function that removes it. */

@@ -1,0 +1,153 @@
+import { StorageError } from "../errors.js";
+import type { KeyValStore } from "../types.js";
+import type { ValueObject } from "../values/index.js";
+import { hostOptions, invalidInput, stringFields, type StoreScope } from "./common.js";
+import { prepUsername } from "./jid.js";
+import { saslprep } from "./saslprep.js";
+import { hashOfKey, newSalt, scramKeys, secureEquals, type ScramHash } from "./scram.js";
+
+/** Prosody's default for `default_iteration_count` (mod_auth_internal_hashed, 0.12). */
+export const DEFAULT_ITERATION_COUNT = 10000;
+
+const STORE = "accounts";
+
+/**
+ * Accounts as Prosody's mod_auth_internal_hashed keeps them in the `accounts` store:
+ * `{ stored_key, server_key, salt, iteration_count }` per user. Records of
+ * mod_auth_internal_plain (`{ password }`) are read and verified too, and upgraded to hashed
+ * ones on a successful verify, as mod_auth_internal_hashed does.
+ *
+ * Host options (Prosody's names): `default_iteration_count` (default 10000), `password_hash`
+ * (`"SHA-1"`, the default, or `"SHA-256"`), `authentication` (`"internal_plain"` makes new
+ * and changed passwords plain text, as that module stores them, and disables the upgrade).
+ *
+ * User names are normalised as JID localparts (lowercased), as Prosody's callers nodeprep them.
+ * `create` checks and then writes, so two concurrent creates of one name may both succeed;
+ * serialize account creation per host if that matters.
+ */
+export interface AccountStore {
+  /** Creates an account; `conflict` if it exists, `invalid-input` if the password fails SASLprep. */
+  create(user: string, password: string): Promise<void>;
+  /** True when `password` is the user's password; false for a wrong password or a missing user. */
+  verify(user: string, password: string): Promise<boolean>;
+  /** Replaces the password, keeping the record's other fields; `item-not-found` for a missing user. */
+  setPassword(user: string, password: string): Promise<void>;
+  exists(user: string): Promise<boolean>;
+  /** Deletes the account record only (see `StorageManager.purge` for all of a user's data). */
+  delete(user: string): Promise<void>;
+  users(): AsyncIterable<string>;
+}
+
+interface AccountOptions {
+  iterations: number;
+  hash: ScramHash;
+  plain: boolean;
+}
+
+function readOptions(scope: StoreScope): AccountOptions {
+  const options = hostOptions(scope);
+  const iterations = options.default_iteration_count ?? DEFAULT_ITERATION_COUNT;
+  if (!(Number.isSafeInteger(iterations) && (iterations as number) >= 1)) {
+    throw invalidInput(STORE, scope, `default_iteration_count must be a whole number >= 1, got ${String(iterations)}`);
+  }
+  const hash = options.password_hash ?? "SHA-1";
+  if (hash !== "SHA-1" && hash !== "SHA-256") {
+    throw invalidInput(STORE, scope, `password_hash must be "SHA-1" or "SHA-256", got ${JSON.stringify(hash)}`);
+  }
+  return { iterations: iterations as number, hash, plain: options.authentication === "internal_plain" };
+}
+
+function checkPassword(scope: StoreScope, password: unknown): string {
+  if (typeof password !== "string") throw invalidInput(STORE, scope, "the password must be a string");
+  const prepped = saslprep(password);
+  if (prepped === undefined) throw invalidInput(STORE, scope, "the password fails SASLprep (RFC 4013)");
+  return prepped;
+}
+
+export function accountStore(scope: StoreScope): AccountStore {
+  const options = readOptions(scope);
+  let opened: Promise<KeyValStore> | undefined;
+  const store = () => (opened ??= scope.sm.open(scope.host, STORE));
+  const load = async (user: string) => stringFields(await (await store()).get(user));
+
+  /** The record's fields with a new password, as mod_auth_internal_{hashed,plain} write them. */
+  async function withPassword(record: ValueObject, prepped: string): Promise<ValueObject> {
+    const next: ValueObject = { ...record };
+    if (options.plain) {
+      for (const field of ["stored_key", "server_key", "salt", "iteration_count"]) delete next[field];
+      next.password = prepped;
+      return next;
+    }
+    const previous = typeof record.iteration_count === "number" ? record.iteration_count : 0;
+    const iterations = Math.max(previous, options.iterations);
+    const salt = newSalt();
+    const keys = await scramKeys(options.hash, prepped, salt, iterations);
+    delete next.password;
+    Object.assign(next, { salt, iteration_count: iterations, stored_key: keys.storedKey, server_key: keys.serverKey });
+    return next;
+  }
+
+  async function verifyHashed(record: ValueObject, prepped: string): Promise<boolean> {
+    const { salt, iteration_count: iterations, stored_key: storedKey, server_key: serverKey } = record;
+    if (typeof salt !== "string" || salt === "" || typeof iterations !== "number") return false;
+    if (!Number.isSafeInteger(iterations) || iterations < 1) return false;
+    if (typeof storedKey !== "string" || typeof serverKey !== "string") return false;
+    // The key length tells SHA-1 from SHA-256 records, so a host that changed password_hash
+    // still verifies accounts made before the change.
+    const hash = hashOfKey(storedKey) ?? options.hash;
+    const keys = await scramKeys(hash, prepped, salt, iterations);
+    const storedOk = secureEquals(keys.storedKey, storedKey.toLowerCase());
+    const serverOk = secureEquals(keys.serverKey, serverKey.toLowerCase());
+    return storedOk && serverOk;
+  }
+
+  return {
+    async create(user, password) {
+      const name = prepUsername(user);
+      const prepped = checkPassword(scope, password);
+      const kv = await store();
+      if ((await kv.get(name)) !== undefined) {
+        throw new StorageError("conflict", `[${STORE}] ${scope.host}: account ${name} already exists`);
+      }
+      await kv.set(name, await withPassword({}, prepped));
+    },
+
+    async verify(user, password) {
+      const name = prepUsername(user);
+      if (typeof password !== "string") throw invalidInput(STORE, scope, "the password must be a string");
+      const record = await load(name);
+      const prepped = saslprep(password);
+      if (record === undefined || prepped === undefined) return false;
+      const plain = record.password;
+      if (typeof plain === "string" && plain !== "") {
+        const storedPrepped = saslprep(plain);
+        if (storedPrepped === undefined || !secureEquals(storedPrepped, prepped)) return false;
+        if (!options.plain) await (await store()).set(name, await withPassword(record, prepped));
+        return true;
+      }
+      return verifyHashed(record, prepped);
+    },
+
+    async setPassword(user, password) {
+      const name = prepUsername(user);
+      const prepped = checkPassword(scope, password);
+      const record = await load(name);
+      if (record === undefined) {
+        throw new StorageError("item-not-found", `[${STORE}] ${scope.host}: no account ${name}`);
+      }
+      await (await store()).set(name, await withPassword(record, prepped));
+    },
+
+    async exists(user) {
+      return (await (await store()).get(prepUsername(user))) !== undefined;
+    },
+
+    async delete(user) {
+      await (await store()).set(prepUsername(user), undefined);
+    },
+
+    async *users() {
+      yield* (await store()).users();
+    },
+  };
+}

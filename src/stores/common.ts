@@ -1,0 +1,56 @@
+import { StorageError } from "../errors.js";
+import type { StorageManager } from "../manager/manager.js";
+import type { HostOptions } from "../manager/config.js";
+import { LuaTable, isTable, tablePairs, type LuaKey, type Value, type ValueObject } from "../values/index.js";
+
+/** What every typed store is built from: the manager that opens its raw stores, and the host. */
+export interface StoreScope {
+  readonly sm: StorageManager;
+  readonly host: string;
+}
+
+/** The host's options (Prosody option names), e.g. `default_iteration_count`. */
+export function hostOptions(scope: StoreScope): HostOptions {
+  return scope.sm.config.forHost(scope.host);
+}
+
+/**
+ * The string-keyed fields of a stored table as a fresh object (other keys are dropped), or
+ * `undefined` when the value is not a table. Used for records Prosody keeps as plain tables.
+ */
+export function stringFields(value: Value | undefined): ValueObject | undefined {
+  if (value === undefined || !isTable(value)) return undefined;
+  const out: ValueObject = {};
+  for (const [key, inner] of tablePairs(value)) if (typeof key === "string") out[key] = inner;
+  return out;
+}
+
+/** The pairs of a stored table, or none when it is not a table. */
+export function pairsOf(value: Value | undefined): Array<[LuaKey, Value]> {
+  return value !== undefined && isTable(value) ? Array.from(tablePairs(value)) : [];
+}
+
+/** A table with a `false` key (Prosody's metadata slot) followed by string keys. */
+export function tableWithMeta(meta: Value | undefined, entries: Iterable<readonly [string, Value]>): LuaTable {
+  const table = new LuaTable();
+  if (meta !== undefined) table.set(false, meta);
+  for (const [key, value] of entries) table.set(key, value);
+  return table;
+}
+
+/** `invalid-input` naming the store, host and what was wrong. */
+export function invalidInput(store: string, scope: StoreScope, message: string): StorageError {
+  return new StorageError("invalid-input", `[${store}] ${scope.host}: ${message}`);
+}
+
+/** Unix time now, whole seconds, as Prosody's `os.time()` gives it. */
+export function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+/** Collects an async iterable into an array. */
+export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
