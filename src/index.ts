@@ -33,3 +33,4 @@ export {
 } from "./values/index.js";
 export { Element } from "ltx";
 export { pluginPackageName } from "./manager/registry.js";
+export type { AccountStore } from "./stores/accounts.js";
