@@ -42,8 +42,21 @@ export async function asBackendFailure<T>(backend: string, what: string, fn: () 
   }
 }
 
+/**
+ * A StorageError from another copy of this package (a plugin with its own dependency) is not
+ * `instanceof` ours; it is recognised by name and condition and re-made as ours.
+ */
+function fromForeignStorageError(error: unknown): StorageError | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const { name, condition, message } = error as { name?: unknown; condition?: unknown; message?: unknown };
+  if (name !== "StorageError" || !CONDITIONS.includes(condition as StorageCondition)) return undefined;
+  return new StorageError(condition as StorageCondition, String(message), { cause: error });
+}
+
 export function toStorageError(backend: string, what: string, error: unknown): StorageError {
   if (error instanceof StorageError) return error;
+  const foreign = fromForeignStorageError(error);
+  if (foreign) return foreign;
   const reason = error instanceof Error ? error.message : String(error);
   return new StorageError("backend-failure", `[${backend}] ${what}: ${reason}`, { cause: error });
 }

@@ -50,7 +50,7 @@ export function tableFromPairs(pairs: Iterable<readonly [LuaKey, Value]>): Value
   let isSequence = true;
   for (const [key, value] of list) {
     const index = typeof key === "bigint" ? Number(key) : key;
-    if (typeof index !== "number" || !Number.isInteger(index) || index < 1 || index > n || index in slots) {
+    if (typeof index !== "number" || !Number.isInteger(index) || index < 1 || index > n || index - 1 in slots) {
       isSequence = false;
       break;
     }

@@ -44,6 +44,6 @@ export function noneStore(type: StoreType): AnyStore {
   }
 }
 
-export const createNoneBackend: BackendFactory = (): Backend => ({ open: noneStore, purge: async () => {} });
+export const createNoneBackend: BackendFactory = (): Backend => ({ open: (_store, type) => noneStore(type), purge: async () => {} });
 
 export default createNoneBackend;

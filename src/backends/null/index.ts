@@ -44,6 +44,6 @@ export function nullStore(type: StoreType): AnyStore {
   }
 }
 
-export const createNullBackend: BackendFactory = (): Backend => ({ open: nullStore });
+export const createNullBackend: BackendFactory = (): Backend => ({ open: (_store, type) => nullStore(type) });
 
 export default createNullBackend;
