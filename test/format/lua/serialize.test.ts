@@ -1,0 +1,165 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { Element } from "ltx";
+import { formatFloat18g, serializeDatFile, serializeListItem, serializeValue, tableFromElement } from "../../../src/format/lua/index.js";
+import { LuaTable, type Value } from "../../../src/values/index.js";
+import { StorageError } from "../../../src/errors.js";
+import { needService } from "../../helpers/services.js";
+import { luaAvailable, runLua } from "./lua-runner.js";
+
+describe("lua serialize", () => {
+  it("writes scalars as Prosody does", () => {
+    assert.equal(serializeValue("plain"), '"plain"');
+    assert.equal(serializeValue("a\x07\b\f\n\r\t\v\\\"'z"), '"a\\a\\b\\f\\n\\r\\t\\v\\\\\\"\\\'z"');
+    assert.equal(serializeValue("Zoë\x00\x1f\x7f"), '"Zo\\195\\171\\000\\031\\127"');
+    assert.equal(serializeValue(new Uint8Array([0xff, 0x41])), '"\\255A"');
+    assert.equal(serializeValue(42), "42");
+    assert.equal(serializeValue(-7), "-7");
+    assert.equal(serializeValue(-(2n ** 63n)), "-9223372036854775808");
+    assert.equal(serializeValue(0.1), "0.100000000000000006");
+    assert.equal(serializeValue(1e300), "1.00000000000000005e+300");
+    assert.equal(serializeValue(2 ** 60), "1.15292150460684698e+18");
+    assert.equal(serializeValue(Infinity), "(1/0)");
+    assert.equal(serializeValue(-Infinity), "(-1/0)");
+    assert.equal(serializeValue(NaN), "(0/0)");
+    assert.equal(serializeValue(true), "true");
+    assert.equal(serializeValue(false), "false");
+  });
+
+  it("formats %.18g including ties, exponents and subnormals", () => {
+    assert.equal(formatFloat18g(100000000000000.0625), "100000000000000.062"); // a tie: half to even
+    assert.equal(formatFloat18g(1e-5), "1.00000000000000008e-05");
+    assert.equal(formatFloat18g(5e-324), "4.94065645841246544e-324");
+    assert.equal(formatFloat18g(1e21), "1e+21");
+    assert.equal(formatFloat18g(123456789012345680), "123456789012345680");
+    assert.equal(formatFloat18g(0.0001), "0.000100000000000000005");
+    assert.equal(formatFloat18g(-2.5), "-2.5");
+    assert.equal(formatFloat18g(-0), "-0");
+  });
+
+  it("writes tables tab-indented, array part first, every key bracketed", () => {
+    const value = LuaTable.from({ end: "kw", b: [1, "x"] }, [[false, {}], [1, "one"], [2, "two"], [4, "four"], [1.5, 2]]);
+    assert.equal(
+      serializeValue(value),
+      [
+        "{",
+        '\t"one";',
+        '\t"two";',
+        '\t["end"] = "kw";',
+        '\t["b"] = {',
+        "\t\t1;",
+        '\t\t"x";',
+        "\t};",
+        "\t[false] = {};",
+        '\t[4] = "four";',
+        "\t[1.5] = 2;",
+        "}",
+      ].join("\n"),
+    );
+    assert.equal(serializeValue({}), "{}");
+    assert.equal(serializeValue([]), "{}");
+  });
+
+  it("writes an Element as st.preserialize's table", () => {
+    const message = new Element("message", { to: "juliet@example.com", xmlns: "jabber:client" });
+    message.c("body").t("hi");
+    message.t("tail");
+    const text = serializeValue(message);
+    assert.equal(
+      text,
+      [
+        "{",
+        "\t{",
+        '\t\t"hi";',
+        '\t\t["name"] = "body";',
+        '\t\t["attr"] = {};',
+        "\t};",
+        '\t"tail";',
+        '\t["name"] = "message";',
+        '\t["attr"] = {',
+        '\t\t["to"] = "juliet@example.com";',
+        '\t\t["xmlns"] = "jabber:client";',
+        "\t};",
+        "}",
+      ].join("\n"),
+    );
+    assert.equal(serializeValue(tableFromElement(message)), text);
+  });
+
+  it("frames .dat and .list entries", () => {
+    assert.equal(serializeDatFile({ a: 1 }), 'return {\n\t["a"] = 1;\n};\n');
+    assert.equal(serializeListItem({ a: 1 }), 'item({\n\t["a"] = 1;\n});\n');
+  });
+
+  it("refuses nesting Lua cannot load", () => {
+    let deep: Value = {};
+    for (let i = 0; i < 195; i++) deep = [deep];
+    assert.throws(() => serializeValue(deep), (error: unknown) => error instanceof StorageError && error.condition === "unsupported-datatype");
+  });
+});
+
+describe("lua serialize: byte for byte with Prosody's util.serialization", () => {
+  // Tables with at most one hash key, so that Lua's own key order cannot differ from ours.
+  const samples: Value[] = [
+    "simple",
+    "all \x00\x01\x07\b\t\n\v\f\r\x1b\"'\\ \x7f bytes ünïcödé 😀",
+    new Uint8Array([0, 127, 128, 255, 34]),
+    0,
+    -1,
+    1696325408,
+    9007199254740993n,
+    -9223372036854775807n,
+    0.1,
+    -2.5e-10,
+    1 / 3,
+    1e100,
+    123456.789,
+    2 ** 70,
+    Infinity,
+    -Infinity,
+    NaN,
+    true,
+    false,
+    {},
+    ["a", 1, true, 2.5, [["nested"]], { k: "v" }],
+    { ["end"]: { ["with space"]: [1, 2, 3] } },
+    new LuaTable([[false, { version: 1 }]]),
+    new LuaTable([[1.5, "x"]]),
+    new LuaTable([[1, "a"], [2, "b"], [7, "seven"]]),
+  ];
+
+  it("matches for every sample value", (t) => {
+    if (!needService(t, "lua5.4 + prosody", luaAvailable, "apt-get install prosody")) return;
+    // each sample goes through Lua as our own text, loaded in an empty environment and
+    // written again by Prosody's serializer; NUL-separated on both sides
+    const ours = samples.map((value) => serializeValue(value));
+    const script = `
+      local serialize = require "util.serialization".serialize
+      local out = {}
+      for chunk in io.read("a"):gmatch("([^%z]*)%z") do
+        local f = assert(load("return " .. chunk, "=sample", "t", {}))
+        out[#out + 1] = serialize(f())
+      end
+      io.write(table.concat(out, "\\0"))`;
+    const theirs = runLua(script, ours.map((text) => `${text}\0`).join("")).toString("latin1").split("\0");
+    assert.deepEqual(theirs, ours);
+  });
+
+  it("formats random doubles exactly as string.format('%.18g')", (t) => {
+    if (!needService(t, "lua5.4", luaAvailable)) return;
+    const view = new DataView(new ArrayBuffer(8));
+    const numbers: number[] = [100000000000000.0625, 2.5, 0.5, 1e22, 1e-7, 9.5e-5, 1.2345678901234568e20];
+    for (let i = 0; i < 3000; i++) {
+      view.setUint32(0, (Math.random() * 2 ** 32) >>> 0);
+      view.setUint32(4, (Math.random() * 2 ** 32) >>> 0);
+      const x = view.getFloat64(0);
+      if (Number.isFinite(x)) numbers.push(x);
+      // small integers plus a binary fraction: the values where exact ties occur
+      numbers.push(Math.floor(Math.random() * 2 ** 40) + Math.floor(Math.random() * 16) / 16);
+    }
+    const script = `for line in io.lines() do io.write(string.format("%.18g", tonumber(line)), "\\n") end`;
+    const input = numbers.map((x) => x.toPrecision(17) + "\n").join("");
+    const expected = runLua(script, input).toString("latin1").trimEnd().split("\n");
+    assert.deepEqual(numbers.map(formatFloat18g), expected);
+  });
+});
