@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe } from "node:test";
 import { Element } from "ltx";
 import type { ArchiveQuery, ArchiveStore } from "../../src/types.js";
 import { elementsEqual } from "../../src/values/index.js";
-import { collect, rejectsWith, withEnv, type ConformanceTarget, type TestEnv } from "./context.js";
+import { collect, rejectsWith, withEnv, conformanceIt as it, type ConformanceTarget, type TestEnv } from "./context.js";
 
 const T0 = 1_700_000_000;
 
@@ -38,7 +38,7 @@ async function withArchive(target: ConformanceTarget, body: (a: ArchiveStore, u:
 
 export function archiveTests(target: ConformanceTarget): void {
   describe("archive stores", () => {
-    it("appends items and finds them in order with id, time and with", () =>
+    it(target, "appends items and finds them in order with id, time and with", () =>
       withArchive(target, async (archive, u) => {
         const stanza = message("Quotes: 'single' \"double\" & <tags> ünïcødé");
         stanza.c("x", { xmlns: "urn:example:extra", attr: "a&b<c>\"d'" }).c("inner").t("text");
@@ -52,7 +52,7 @@ export function archiveTests(target: ConformanceTarget): void {
         assert.ok(elementsEqual(items[0].value, stanza), `stanza differs: ${items[0].value.toString()}`);
       }));
 
-    it("makes unique ids and keeps given ones", () =>
+    it(target, "makes unique ids and keeps given ones", () =>
       withArchive(target, async (archive, u) => {
         const a = await archive.append(u, null, message("a"), T0);
         const b = await archive.append(u, null, message("b"), T0);
@@ -61,7 +61,7 @@ export function archiveTests(target: ConformanceTarget): void {
         assert.deepEqual((await collect(await archive.find(u))).map((i) => i.id), [a, b, "my-id"]);
       }));
 
-    it("replaces an item appended again with the same key, moving it to the end", () =>
+    it(target, "replaces an item appended again with the same key, moving it to the end", () =>
       withArchive(target, async (archive, u) => {
         await archive.append(u, "item-1", message("first"), T0, "a@example.com");
         await archive.append(u, "item-2", message("second"), T0 + 1);
@@ -73,21 +73,21 @@ export function archiveTests(target: ConformanceTarget): void {
         assert.equal(items[1].with, "b@example.com");
       }));
 
-    it("gives items stored without `with` an empty one", () =>
+    it(target, "gives items stored without `with` an empty one", () =>
       withArchive(target, async (archive, u) => {
         await archive.append(u, null, new Element("entry", { xmlns: "http://www.w3.org/2005/Atom" }).c("title").t("Post").root(), T0);
         const [item] = await collect(await archive.find(u));
         assert.equal(item.with, "");
       }));
 
-    it("finds nothing in an empty archive, with a total of 0", async () =>
+    it(target, "finds nothing in an empty archive, with a total of 0", async () =>
       withArchive(target, async (archive, u) => {
         const result = await archive.find(u, { total: true });
         assert.deepEqual(await collect(result), []);
         assert.equal(result.total, 0);
       }));
 
-    it("filters by with, start, end, key and ids", () =>
+    it(target, "filters by with, start, end, key and ids", () =>
       withArchive(target, async (archive, u) => {
         const ids = await fill(archive, u);
         assert.deepEqual(await bodies(archive, u, { with: "juliet@capulet.example" }), numbers([1, 3, 5, 7, 9]));
@@ -99,7 +99,7 @@ export function archiveTests(target: ConformanceTarget): void {
         assert.deepEqual(await bodies(archive, u, { with: "nobody@example.com" }), []);
       }));
 
-    it("limits, reverses and counts", () =>
+    it(target, "limits, reverses and counts", () =>
       withArchive(target, async (archive, u) => {
         await fill(archive, u);
         assert.deepEqual(await bodies(archive, u, { limit: 3 }), numbers([0, 1, 2]));
@@ -112,7 +112,7 @@ export function archiveTests(target: ConformanceTarget): void {
         assert.equal(none.total, 10);
       }));
 
-    it("pages before and after an id, in both directions", () =>
+    it(target, "pages before and after an id, in both directions", () =>
       withArchive(target, async (archive, u) => {
         const ids = await fill(archive, u);
         assert.deepEqual(await bodies(archive, u, { after: ids[6] }), numbers([7, 8, 9]));
@@ -126,14 +126,14 @@ export function archiveTests(target: ConformanceTarget): void {
         assert.equal(counted.total, 10, "total ignores before/after and limit");
       }));
 
-    it("rejects paging from an unknown id", () =>
+    it(target, "rejects paging from an unknown id", () =>
       withArchive(target, async (archive, u) => {
         await fill(archive, u, 3);
         await rejectsWith(archive.find(u, { before: "no-such-id" }), "item-not-found");
         await rejectsWith(archive.find(u, { after: "no-such-id", reverse: true }), "item-not-found");
       }));
 
-    it("gets and changes single items by id", () =>
+    it(target, "gets and changes single items by id", () =>
       withArchive(target, async (archive, u) => {
         const ids = await fill(archive, u, 3);
         const got = await archive.get(u, ids[1]);
@@ -156,7 +156,7 @@ export function archiveTests(target: ConformanceTarget): void {
         assert.equal(first?.with, "romeo@montague.example");
       }));
 
-    it("deletes everything, by query, and truncates", () =>
+    it(target, "deletes everything, by query, and truncates", () =>
       withArchive(target, async (archive, u) => {
         const ids = await fill(archive, u);
         assert.equal(await archive.delete(u, { with: "juliet@capulet.example", end: T0 + 4 * 60 }), 2);
@@ -172,7 +172,7 @@ export function archiveTests(target: ConformanceTarget): void {
         assert.deepEqual(await bodies(archive, u), []);
       }));
 
-    it("summarises by contact", () =>
+    it(target, "summarises by contact", () =>
       withArchive(target, async (archive, u) => {
         await fill(archive, u, 5);
         const summary = await archive.summary(u);
@@ -183,7 +183,7 @@ export function archiveTests(target: ConformanceTarget): void {
         assert.deepEqual(recent.counts, { "romeo@montague.example": 2, "juliet@capulet.example": 1 });
       }));
 
-    it("keeps users, hosts and host-wide archives apart and lists users", () =>
+    it(target, "keeps users, hosts and host-wide archives apart and lists users", () =>
       withEnv(target, async ({ sm, host, user }) => {
         const archive = await sm.open(host, "pubsub_princely_musings", "archive");
         const [a, b] = [user("a"), user("b")];
@@ -199,7 +199,7 @@ export function archiveTests(target: ConformanceTarget): void {
         assert.deepEqual(await collect(archive.users()), [a]);
       }));
 
-    it("enforces the configured quota", () =>
+    it(target, "enforces the configured quota", () =>
       withEnv(
         target,
         async ({ sm, host, user }) => {
@@ -214,12 +214,12 @@ export function archiveTests(target: ConformanceTarget): void {
         { storage_archive_item_limit: 5 },
       ));
 
-    it("reports its default quota", () =>
+    it(target, "reports its default quota", () =>
       withArchive(target, async (archive) => {
         assert.equal(archive.caps.quota, target.defaultQuota);
       }));
 
-    it("rejects values that are not stanzas and malformed queries", () =>
+    it(target, "rejects values that are not stanzas and malformed queries", () =>
       withArchive(target, async (archive, u) => {
         await rejectsWith(archive.append(u, null, { body: "x" } as never, T0), "unsupported-datatype");
         await rejectsWith(archive.find(u, { limit: -1 }), "invalid-input");
@@ -229,7 +229,7 @@ export function archiveTests(target: ConformanceTarget): void {
       }));
 
     if (target.persistent) {
-      it("keeps archives across managers", () =>
+      it(target, "keeps archives across managers", () =>
         withEnv(target, async (env) => {
           const u = env.user();
           const ids = await fill(await env.sm.open(env.host, "archive", "archive"), u, 4);

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { it as nodeIt } from "node:test";
 import { StorageManager } from "../../src/manager/manager.js";
 import type { StorageConfig } from "../../src/manager/config.js";
 import { StorageError, type StorageCondition } from "../../src/errors.js";
@@ -98,4 +99,25 @@ export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const item of iterable) out.push(item);
   return out;
+}
+
+/** Pass/fail counts of the suite per backend, printed when its run ends. */
+export const conformanceCounts = new Map<string, { passed: number; failed: number }>();
+
+/**
+ * `it` for conformance tests: counts outcomes per backend, so that each backend's run ends
+ * with a line saying how many of the suite's tests it passed.
+ */
+export function conformanceIt(target: ConformanceTarget, name: string, body: () => Promise<void>): void {
+  const counts = conformanceCounts.get(target.name) ?? { passed: 0, failed: 0 };
+  conformanceCounts.set(target.name, counts);
+  nodeIt(name, async () => {
+    try {
+      await body();
+      counts.passed++;
+    } catch (error) {
+      counts.failed++;
+      throw error;
+    }
+  });
 }

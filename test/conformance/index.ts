@@ -1,6 +1,6 @@
-import { describe } from "node:test";
+import { after, describe } from "node:test";
 import { archiveTests } from "./archive.js";
-import type { ConformanceTarget } from "./context.js";
+import { conformanceCounts, type ConformanceTarget } from "./context.js";
 import { keyvalTests } from "./keyval.js";
 import { mapTests } from "./map.js";
 import { purgeTests } from "./purge.js";
@@ -20,5 +20,9 @@ export function runConformance(target: ConformanceTarget): void {
     mapTests(target);
     archiveTests(target);
     purgeTests(target);
+    after(() => {
+      const counts = conformanceCounts.get(target.name);
+      if (counts) console.log(`conformance suite on ${target.name}: ${counts.passed} of ${counts.passed + counts.failed} tests passed`);
+    });
   });
 }

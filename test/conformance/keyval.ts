@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe } from "node:test";
 import { LuaTable, type Value } from "../../src/values/index.js";
-import { assertValue, collect, rejectsWith, withEnv, type ConformanceTarget } from "./context.js";
+import { assertValue, collect, rejectsWith, withEnv, conformanceIt as it, type ConformanceTarget } from "./context.js";
 
 /** User names that break naive path or SQL handling; every backend must keep them apart. */
 export const AWKWARD_USERS = [
@@ -59,14 +59,14 @@ export function awkwardValues(byteStrings: boolean): Record<string, Value> {
 
 export function keyvalTests(target: ConformanceTarget): void {
   describe("keyval stores", () => {
-    it("finds nothing for an unknown user", () =>
+    it(target, "finds nothing for an unknown user", () =>
       withEnv(target, async ({ sm, host, user }) => {
         const kv = await sm.open(host, "test");
         assert.equal(await kv.get(user()), undefined);
         assert.equal(await kv.get(null), undefined);
       }));
 
-    it("stores, replaces and deletes a user's data", () =>
+    it(target, "stores, replaces and deletes a user's data", () =>
       withEnv(target, async ({ sm, host, user }) => {
         const kv = await sm.open(host, "test");
         const alice = user();
@@ -84,7 +84,7 @@ export function keyvalTests(target: ConformanceTarget): void {
         assert.equal(await kv.get(alice), undefined, "an empty table means nothing stored");
       }));
 
-    it("round-trips every value shape", () =>
+    it(target, "round-trips every value shape", () =>
       withEnv(target, async ({ sm, host, user }) => {
         const kv = await sm.open(host, "shapes");
         for (const [name, value] of Object.entries(awkwardValues(target.byteStrings !== false))) {
@@ -94,7 +94,7 @@ export function keyvalTests(target: ConformanceTarget): void {
         }
       }));
 
-    it("gives back non-empty arrays as arrays and string-keyed tables as objects", () =>
+    it(target, "gives back non-empty arrays as arrays and string-keyed tables as objects", () =>
       withEnv(target, async ({ sm, host, user }) => {
         const kv = await sm.open(host, "shapes");
         const u = user();
@@ -105,7 +105,7 @@ export function keyvalTests(target: ConformanceTarget): void {
         assert.deepEqual(Object.keys(got.map as object), ["1"]);
       }));
 
-    it("never shares references with the caller", () =>
+    it(target, "never shares references with the caller", () =>
       withEnv(target, async ({ sm, host, user }) => {
         const kv = await sm.open(host, "test");
         const u = user();
@@ -119,7 +119,7 @@ export function keyvalTests(target: ConformanceTarget): void {
         assertValue(await kv.get(u), { list: ["a"], inner: { n: 1 } });
       }));
 
-    it("keeps host-wide data apart from users' data", () =>
+    it(target, "keeps host-wide data apart from users' data", () =>
       withEnv(target, async ({ sm, host, user }) => {
         const kv = await sm.open(host, "persistent");
         const u = user();
@@ -131,7 +131,7 @@ export function keyvalTests(target: ConformanceTarget): void {
         assert.deepEqual(users, [u], "host-wide data is not a user");
       }));
 
-    it("lists the users that have data", () =>
+    it(target, "lists the users that have data", () =>
       withEnv(target, async ({ sm, host, user }) => {
         const kv = await sm.open(host, "test");
         const [a, b, c] = [user("a"), user("b"), user("c")];
@@ -142,7 +142,7 @@ export function keyvalTests(target: ConformanceTarget): void {
         assert.deepEqual((await collect(kv.users())).sort(), [a, c].sort());
       }));
 
-    it("keeps awkward user names apart and lists them exactly", () =>
+    it(target, "keeps awkward user names apart and lists them exactly", () =>
       withEnv(target, async ({ sm, host }) => {
         const kv = await sm.open(host, "awkward");
         for (const name of AWKWARD_USERS) await kv.set(name, { name });
@@ -150,7 +150,7 @@ export function keyvalTests(target: ConformanceTarget): void {
         assert.deepEqual((await collect(kv.users())).sort(), [...AWKWARD_USERS].sort());
       }));
 
-    it("keeps hosts and stores apart", () =>
+    it(target, "keeps hosts and stores apart", () =>
       withEnv(target, async ({ sm, host, user }) => {
         const u = user();
         const other = `other-${host}`;
@@ -163,7 +163,7 @@ export function keyvalTests(target: ConformanceTarget): void {
         await (await sm.open(other, "one")).set(u, undefined);
       }));
 
-    it("accepts store names Prosody modules use", () =>
+    it(target, "accepts store names Prosody modules use", () =>
       withEnv(target, async ({ sm, host, user }) => {
         const u = user();
         for (const store of ["account_details", "pep_http://jabber.org/protocol/nick", "pubsub_ünïcode node", "muc_log"]) {
@@ -173,7 +173,7 @@ export function keyvalTests(target: ConformanceTarget): void {
         }
       }));
 
-    it("rejects bad users and values before storing anything", () =>
+    it(target, "rejects bad users and values before storing anything", () =>
       withEnv(target, async ({ sm, host, user }) => {
         const kv = await sm.open(host, "test");
         const u = user();
@@ -189,7 +189,7 @@ export function keyvalTests(target: ConformanceTarget): void {
       }));
 
     if (target.persistent) {
-      it("keeps data across managers", () =>
+      it(target, "keeps data across managers", () =>
         withEnv(target, async (env) => {
           const u = env.user();
           const value = awkwardValues(target.byteStrings !== false).roster;

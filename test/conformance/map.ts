@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe } from "node:test";
 import { REMOVE } from "../../src/types.js";
 import { LuaTable } from "../../src/values/index.js";
-import { assertValue, collect, rejectsWith, withEnv, type ConformanceTarget } from "./context.js";
+import { assertValue, collect, rejectsWith, withEnv, conformanceIt as it, type ConformanceTarget } from "./context.js";
 
 export function mapTests(target: ConformanceTarget): void {
   describe("map stores", () => {
-    it("gets and sets single keys", () =>
+    it(target, "gets and sets single keys", () =>
       withEnv(target, async ({ sm, host, user }) => {
         const map = await sm.open(host, "blocklist", "map");
         const u = user();
@@ -20,7 +20,7 @@ export function mapTests(target: ConformanceTarget): void {
         assertValue(await map.get(u, "spam.example"), { since: 1700000000 });
       }));
 
-    it("sets and removes several keys at once", () =>
+    it(target, "sets and removes several keys at once", () =>
       withEnv(target, async ({ sm, host, user }) => {
         const map = await sm.open(host, "private", "map");
         const u = user();
@@ -32,7 +32,7 @@ export function mapTests(target: ConformanceTarget): void {
         assert.equal(map.remove, REMOVE);
       }));
 
-    it("shares data with the keyval view of the same store", () =>
+    it(target, "shares data with the keyval view of the same store", () =>
       withEnv(target, async ({ sm, host, user }) => {
         const map = await sm.open(host, "roster", "map");
         const kv = await sm.open(host, "roster");
@@ -48,7 +48,7 @@ export function mapTests(target: ConformanceTarget): void {
         assertValue(await kv.get(u), new LuaTable([[false, { version: 3, pending: {} }]]));
       }));
 
-    it("reads and deletes one key across all users", () =>
+    it(target, "reads and deletes one key across all users", () =>
       withEnv(target, async ({ sm, host, user }) => {
         const map = await sm.open(host, "config", "map");
         const [a, b, c] = [user("a"), user("b"), user("c")];
@@ -62,7 +62,7 @@ export function mapTests(target: ConformanceTarget): void {
         assert.equal(await map.get(c, "other"), 1);
       }));
 
-    it("keeps host-wide keys apart", () =>
+    it(target, "keeps host-wide keys apart", () =>
       withEnv(target, async ({ sm, host, user }) => {
         const map = await sm.open(host, "persistent", "map");
         const u = user();
@@ -72,7 +72,7 @@ export function mapTests(target: ConformanceTarget): void {
         assert.equal(await map.get(u, "room@conference.example"), "user's");
       }));
 
-    it("rejects bad keys", () =>
+    it(target, "rejects bad keys", () =>
       withEnv(target, async ({ sm, host, user }) => {
         const map = await sm.open(host, "test", "map");
         await rejectsWith(map.get(user(), 5 as never), "invalid-input");
@@ -81,7 +81,7 @@ export function mapTests(target: ConformanceTarget): void {
   });
 
   describe("keyval+ stores", () => {
-    it("works as keyval and key by key", () =>
+    it(target, "works as keyval and key by key", () =>
       withEnv(target, async ({ sm, host, user }) => {
         const store = await sm.open(host, "pep", "keyval+");
         const [a, b] = [user("a"), user("b")];

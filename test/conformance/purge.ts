@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
-import { assertValue, collect, withEnv, type ConformanceTarget } from "./context.js";
+import { describe } from "node:test";
+import { assertValue, collect, withEnv, conformanceIt as it, type ConformanceTarget } from "./context.js";
 import { message } from "./archive.js";
 
 export function purgeTests(target: ConformanceTarget): void {
   describe("purge", () => {
-    it("deletes all of one user's data and nobody else's", () =>
+    it(target, "deletes all of one user's data and nobody else's", () =>
       withEnv(target, async ({ sm, host, user }) => {
         const [gone, kept] = [user("gone"), user("kept")];
         for (const store of ["roster", "vcard", "private"]) {
