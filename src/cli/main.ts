@@ -1,13 +1,26 @@
 #!/usr/bin/env node
+import { once } from "node:events";
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { ConfigError } from "../config/errors.js";
 import { packageVersion } from "../version.js";
+import { UsageError } from "./args.js";
+import * as dump from "./commands/dump.js";
+import * as get from "./commands/get.js";
+import * as ls from "./commands/ls.js";
+import * as migrate from "./commands/migrate.js";
+import type { CliIO } from "./io.js";
 
-/** Where a command writes: results to `out`, progress and errors to `err`. */
-export interface CliIO {
-  out: (text: string) => void;
-  err: (text: string) => void;
+export type { CliIO } from "./io.js";
+
+/** A subcommand: its help text, argv → options, and the work. */
+interface Command<T> {
+  usage: string;
+  parse(argv: string[]): T;
+  run(options: T, io: CliIO): Promise<number>;
 }
+
+const COMMANDS: Record<string, Command<never>> = { migrate, dump, ls, get } as unknown as Record<string, Command<never>>;
 
 export const USAGE = `Usage: xmppstore <command> [options]
 
@@ -24,21 +37,50 @@ Commands:
 Options:
   --help     show this help (also: xmppstore <command> --help)
   --version  print the version
+
+Exit status: 0 success, 1 a failure during the work, 2 bad usage or configuration.
 `;
 
-/** Runs the command line and returns the exit status: 0 success, 1 failure, 2 bad usage. */
+/** Runs the command line and returns the exit status: 0 success, 1 failure, 2 bad usage or configuration. */
 export async function main(argv: string[], io: CliIO): Promise<number> {
-  const [first] = argv;
+  const [first, ...rest] = argv;
   if (first === undefined || first === "--help" || first === "-h" || first === "help") {
-    io.out(USAGE);
+    if (first === "help" && rest[0] && Object.hasOwn(COMMANDS, rest[0])) {
+      await io.out(COMMANDS[rest[0]].usage);
+      return 0;
+    }
+    await io.out(USAGE);
     return first === undefined ? 2 : 0;
   }
   if (first === "--version" || first === "-V") {
-    io.out(`${packageVersion()}\n`);
+    await io.out(`${packageVersion()}\n`);
     return 0;
   }
-  io.err(`xmppstore: unknown command ${JSON.stringify(first)}\n\n${USAGE}`);
-  return 2;
+  if (!Object.hasOwn(COMMANDS, first)) {
+    io.err(`xmppstore: unknown command ${JSON.stringify(first)}\n\n${USAGE}`);
+    return 2;
+  }
+  const command = COMMANDS[first];
+  const optionsEnd = rest.indexOf("--");
+  const optionArgs = optionsEnd < 0 ? rest : rest.slice(0, optionsEnd);
+  if (optionArgs.includes("--help") || optionArgs.includes("-h")) {
+    await io.out(command.usage);
+    return 0;
+  }
+  try {
+    return await command.run(command.parse(rest), io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`xmppstore ${first}: ${error.message}\n\n${command.usage}`);
+      return 2;
+    }
+    if (error instanceof ConfigError) {
+      io.err(`xmppstore ${first}: ${error.message}\n`);
+      return 2;
+    }
+    io.err(`xmppstore ${first}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
 }
 
 function isEntryPoint(): boolean {
@@ -50,7 +92,16 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
-  const io: CliIO = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
+  const io: CliIO = {
+    out: (text) => (process.stdout.write(text) ? undefined : once(process.stdout, "drain").then(() => undefined)),
+    err: (text) => void process.stderr.write(text),
+    errIsTTY: process.stderr.isTTY === true,
+  };
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    // `xmppstore dump | head`: the reader went away; stop quietly.
+    if (error.code === "EPIPE") process.exit(0);
+    throw error;
+  });
   main(process.argv.slice(2), io).then(
     (status) => (process.exitCode = status),
     (error: unknown) => {

@@ -1,0 +1,67 @@
+import { parseSource } from "../../config/source.js";
+import { openSource } from "../../migrate/data-source.js";
+import { listHosts, listStores, listUsers } from "../../migrate/inspect.js";
+import { parseArgs, required, type ArgSpec } from "../args.js";
+import type { CliIO } from "../io.js";
+
+export const usage = `Usage: xmppstore ls --from SOURCE [HOST [STORE]] [--json]
+
+Lists what SOURCE holds: without HOST its hosts (stores, users, items); with HOST
+that host's stores (type, users, items); with HOST STORE the users of that store
+and how many items each has (keyval entries or archive items). Host-wide data is
+listed as the user "".
+
+Options:
+  --from SOURCE   internal:DIR | sqlite:FILE | postgres://… | mysql://… | prosody:FILE
+  --json          print JSON instead of a table
+  -h, --help      show this help
+`;
+
+export interface LsCliOptions {
+  from: string;
+  host?: string;
+  store?: string;
+  json: boolean;
+}
+
+const spec: ArgSpec = { options: { from: "value", json: "flag" }, positional: { min: 0, max: 2, names: ["HOST", "STORE"] } };
+
+export function parse(argv: string[]): LsCliOptions {
+  const args = parseArgs(argv, spec);
+  return { from: required(args, "from"), host: args.positional[0], store: args.positional[1], json: args.flags.has("json") };
+}
+
+/** Rows as aligned columns, the last column left as is. */
+function table(rows: string[][]): string {
+  if (rows.length === 0) return "";
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join("  ")).join("\n") + "\n";
+}
+
+export async function run(options: LsCliOptions, io: CliIO): Promise<number> {
+  const source = openSource(parseSource(options.from, { cwd: io.cwd, env: io.env }));
+  try {
+    let rows: string[][];
+    let json: unknown;
+    if (options.host === undefined) {
+      const hosts = await listHosts(source);
+      json = hosts;
+      rows = [["HOST", "STORES", "USERS", "ITEMS"], ...hosts.map((h) => [h.host, String(h.stores), String(h.users), String(h.items)])];
+    } else if (options.store === undefined) {
+      const stores = await listStores(source, { hosts: [options.host] });
+      json = stores;
+      rows = [["STORE", "TYPE", "USERS", "ITEMS"], ...stores.map((s) => [s.store, s.type, String(s.users), String(s.items)])];
+    } else {
+      const users = [];
+      for (const type of ["keyval", "archive"] as const) {
+        users.push(...(await listUsers(source, { host: options.host, store: options.store, type })));
+      }
+      json = users.map((u) => ({ ...u, user: u.user ?? "" }));
+      rows = [["USER", "TYPE", "ITEMS"], ...users.map((u) => [JSON.stringify(u.user ?? ""), u.type, String(u.items)])];
+    }
+    await io.out(options.json ? `${JSON.stringify(json, null, 2)}\n` : table(rows));
+    return 0;
+  } finally {
+    await source.manager.close();
+  }
+}

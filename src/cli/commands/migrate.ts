@@ -1,0 +1,148 @@
+import { ConfigError } from "../../config/errors.js";
+import { readMigratorConfig } from "../../config/migrator-cfg.js";
+import { parseSource, type Source } from "../../config/source.js";
+import type { StoreSpec } from "../../config/store-spec.js";
+import { openSource } from "../../migrate/data-source.js";
+import { migrate, type MigrationReport } from "../../migrate/migrate.js";
+import type { Selection } from "../../migrate/select.js";
+import { verifySources, type VerifyReport } from "../../migrate/verify.js";
+import { parseArgs, UsageError, type ArgSpec } from "../args.js";
+import type { CliIO } from "../io.js";
+import { progressReporter } from "../progress.js";
+import { storeOptions } from "./shared.js";
+
+export const usage = `Usage: xmppstore migrate --from SOURCE --to SOURCE [options]
+       xmppstore migrate --config migrator.cfg.lua [INPUT OUTPUT] [options]
+
+Copies keyval, map and archive stores (host-wide data included) from one SOURCE to
+another, archives in order with their ids, times and "with". Running it again gives
+the same target: keyval data is replaced, archive items with an id the target
+already holds replace it instead of being added twice.
+
+SOURCE: internal:DIR | sqlite:FILE | postgres://USER:PASS@HOST:PORT/DB |
+        mysql://USER:PASS@HOST:PORT/DB | prosody:prosody.cfg.lua
+
+Options:
+  --from SOURCE       where the data is
+  --to SOURCE         where it goes
+  --config FILE       read prosody-migrator's configuration instead of --from/--to;
+                      INPUT and OUTPUT name its sections (default: input output)
+  --host HOST         only this host (repeatable)
+  --store S[:TYPE]    only this store, TYPE keyval, map, archive or pubsub (repeatable)
+  --keep-going        record what fails, skip it and go on (exit status 1 at the end)
+  --verify            afterwards compare the dumps of source and target (exit 1 on a difference)
+  --json              print the summary as JSON
+  -q, --quiet         no progress on stderr
+  -h, --help          show this help
+`;
+
+export interface MigrateCliOptions {
+  from?: string;
+  to?: string;
+  config?: { file: string; input: string; output: string };
+  hosts: string[];
+  stores: StoreSpec[];
+  keepGoing: boolean;
+  verify: boolean;
+  json: boolean;
+  quiet: boolean;
+}
+
+const spec: ArgSpec = {
+  options: {
+    from: "value", to: "value", config: "value", host: "list", store: "list",
+    "keep-going": "flag", verify: "flag", json: "flag", quiet: "flag",
+  },
+  short: { q: "quiet" },
+  positional: { min: 0, max: 2, names: ["INPUT", "OUTPUT"] },
+};
+
+/** argv (after `migrate`) → options; usage mistakes are UsageErrors. */
+export function parse(argv: string[]): MigrateCliOptions {
+  const args = parseArgs(argv, spec);
+  const config = args.values.get("config");
+  const from = args.values.get("from");
+  const to = args.values.get("to");
+  if (config !== undefined) {
+    if (from !== undefined || to !== undefined) throw new UsageError("--config replaces --from and --to; give one or the other");
+    if (args.positional.length === 1) throw new UsageError("give both INPUT and OUTPUT section names, or neither");
+  } else {
+    if (args.positional.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positional[0])} (INPUT OUTPUT go with --config)`);
+    if (from === undefined || to === undefined) throw new UsageError("--from and --to are required (or --config)");
+  }
+  return {
+    from,
+    to,
+    config: config === undefined ? undefined : { file: config, input: args.positional[0] ?? "input", output: args.positional[1] ?? "output" },
+    hosts: args.lists.get("host") ?? [],
+    stores: storeOptions(args.lists.get("store")),
+    keepGoing: args.flags.has("keep-going"),
+    verify: args.flags.has("verify"),
+    json: args.flags.has("json"),
+    quiet: args.flags.has("quiet"),
+  };
+}
+
+/** The two sources and the per-host store lists a migration works on. */
+function resolveSources(options: MigrateCliOptions, io: CliIO): { from: Source; to: Source; perHost?: Selection["perHost"] } {
+  const context = { cwd: io.cwd, env: io.env };
+  if (!options.config) return { from: parseSource(options.from!, context), to: parseSource(options.to!, context) };
+  const sections = readMigratorConfig(options.config.file, { env: io.env });
+  const pick = (name: string) => {
+    const section = sections.get(name);
+    if (!section) {
+      throw new ConfigError(`${options.config!.file}: no section ${JSON.stringify(name)} (it has: ${[...sections.keys()].join(", ") || "none"})`);
+    }
+    return section;
+  };
+  const input = pick(options.config.input);
+  const output = pick(options.config.output);
+  const asSource = (s: typeof input): Source => ({ kind: s.kind === "sql" ? "sqlite" : "internal", label: s.label, config: s.config, hosts: Object.keys(s.hosts ?? {}) });
+  return { from: asSource(input), to: asSource(output), perHost: input.hosts };
+}
+
+function summaryText(report: MigrationReport, verified: VerifyReport | undefined): string {
+  const lines = [
+    `Migrated ${report.from} -> ${report.to} in ${report.seconds.toFixed(1)} s`,
+    `  hosts:    ${report.hosts}`,
+    `  users:    ${report.users}`,
+    `  stores:   ${report.stores}`,
+    `  items:    ${report.items} (${report.keyvalItems} keyval, ${report.archiveItems} archive)`,
+    `  failures: ${report.failures.length}`,
+    ...report.failures.map((f) => `    ${f.error}`),
+  ];
+  if (verified) lines.push(`  verify:   ${verified.equal ? `dumps identical (${verified.lines} lines)` : `dumps differ at line ${verified.difference!.line}`}`);
+  return `${lines.join("\n")}\n`;
+}
+
+export async function run(options: MigrateCliOptions, io: CliIO): Promise<number> {
+  const { from: fromSource, to: toSource, perHost } = resolveSources(options, io);
+  if (fromSource.label === toSource.label) throw new ConfigError(`source and target are the same (${fromSource.label})`);
+  const selection: Selection = { hosts: options.hosts, stores: options.stores, perHost };
+  const from = openSource(fromSource);
+  const to = openSource(toSource, { unlimited: true });
+  try {
+    const progress = options.quiet ? undefined : progressReporter({ write: io.err, isTTY: io.errIsTTY ?? false });
+    let report: MigrationReport;
+    try {
+      report = await migrate({ from, to, selection, keepGoing: options.keepGoing, progress });
+    } finally {
+      progress?.finish();
+    }
+    const verified = options.verify ? await verifySources(from, to, { selection }) : undefined;
+    if (options.json) await io.out(`${JSON.stringify({ ...report, ...(verified ? { verify: verified } : {}) }, null, 2)}\n`);
+    else await io.out(summaryText(report, verified));
+    if (verified && !verified.equal) {
+      const d = verified.difference!;
+      io.err(`xmppstore: verify failed: the dumps differ at line ${d.line}:\n  from: ${d.from ?? "(end)"}\n  to:   ${d.to ?? "(end)"}\n`);
+      return 1;
+    }
+    if (report.failures.length > 0) {
+      io.err(`xmppstore: ${report.failures.length} item(s) could not be migrated (see the summary)\n`);
+      return 1;
+    }
+    return 0;
+  } finally {
+    await Promise.allSettled([from.manager.close(), to.manager.close()]);
+  }
+}

@@ -1,0 +1,13 @@
+/** Where a command reads its surroundings from and writes to; tests pass their own. */
+export interface CliIO {
+  /** Results (stdout). A returned promise means "wait before writing more" (backpressure). */
+  out: (text: string) => void | Promise<void>;
+  /** Progress, warnings and errors (stderr). */
+  err: (text: string) => void;
+  /** Whether `err` is a terminal (a live progress bar) or not (periodic lines). */
+  errIsTTY?: boolean;
+  /** Directory relative paths are taken from. Default `process.cwd()`. */
+  cwd?: string;
+  /** Environment for `ENV_*` in configuration files. Default `process.env`. */
+  env?: Record<string, string | undefined>;
+}

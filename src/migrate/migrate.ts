@@ -1,0 +1,136 @@
+import { StorageError } from "../errors.js";
+import type { User } from "../types.js";
+import { copyArchive, copyKeyVal } from "./copy.js";
+import type { DataSource } from "./data-source.js";
+import { discoverStores, type StoreRef } from "./discover.js";
+import { selectStores, type Selection } from "./select.js";
+import { usersOf } from "./users.js";
+
+/** Something that could not be moved (with `keepGoing`), or the failure that stopped the run. */
+export interface MigrationFailure {
+  host: string;
+  store: string;
+  type: StoreRef["type"];
+  /** `null` for host-wide data. */
+  user: User;
+  error: string;
+}
+
+/** What a migration did. */
+export interface MigrationReport {
+  from: string;
+  to: string;
+  hosts: number;
+  /** Distinct users (per host) with data in the migrated stores. */
+  users: number;
+  /** Distinct (host, store, type) with data. */
+  stores: number;
+  /** Keyval records (one per user and store) plus archive items. */
+  items: number;
+  keyvalItems: number;
+  archiveItems: number;
+  failures: MigrationFailure[];
+  seconds: number;
+}
+
+/** Receives progress as a migration goes; every method is optional. */
+export interface MigrationProgress {
+  /** Work planned: `items` is keyval records plus archive items to move. */
+  planned?(plan: { units: number; items: number }): void;
+  /** Items moved since the last call. */
+  moved?(count: number): void;
+  /** One (store, user) finished. */
+  unitDone?(ref: StoreRef, user: User): void;
+  failed?(failure: MigrationFailure): void;
+}
+
+export interface MigrateOptions {
+  from: DataSource;
+  to: DataSource;
+  selection?: Selection;
+  /** Record failures and go on with the next user instead of stopping. Default false. */
+  keepGoing?: boolean;
+  progress?: MigrationProgress;
+  /** Archive items read and written per page. */
+  pageSize?: number;
+}
+
+interface Unit {
+  ref: StoreRef;
+  user: User;
+  items: number;
+}
+
+async function archiveSize(source: DataSource, ref: StoreRef, user: User): Promise<number> {
+  const store = await source.manager.open(ref.host, ref.store, "archive");
+  const result = await store.find(user, { limit: 0, total: true });
+  return result.total ?? 0;
+}
+
+/** Every (store, user) to move, with item counts for progress (archives are counted, not read). */
+async function plan(source: DataSource, refs: StoreRef[]): Promise<Unit[]> {
+  const units: Unit[] = [];
+  for (const ref of refs) {
+    for (const user of await usersOf(source.manager, ref)) {
+      units.push({ ref, user, items: ref.type === "keyval" ? 1 : await archiveSize(source, ref, user) });
+    }
+  }
+  return units;
+}
+
+/**
+ * Copies the selected hosts and stores from one source to another: keyval data (replacing the
+ * target's), archives page by page in order with ids, times and `with`, host-wide data too.
+ * Running it again gives the same target. Without `keepGoing` the first failure is thrown;
+ * with it, failures are recorded in the report and the run goes on.
+ */
+export async function migrate(options: MigrateOptions): Promise<MigrationReport> {
+  const started = performance.now();
+  const { from, to, progress } = options;
+  const refs = selectStores(await discoverStores(from), options.selection);
+  const units = await plan(from, refs);
+  progress?.planned?.({ units: units.length, items: units.reduce((n, u) => n + u.items, 0) });
+
+  const report: MigrationReport = {
+    from: from.label, to: to.label, hosts: 0, users: 0, stores: 0, items: 0, keyvalItems: 0, archiveItems: 0, failures: [], seconds: 0,
+  };
+  const hosts = new Set<string>();
+  const users = new Set<string>();
+  const stores = new Set<string>();
+  for (const { ref, user } of units) {
+    try {
+      let moved: number;
+      if (ref.type === "keyval") {
+        moved = await copyKeyVal(from.manager, to.manager, ref, user);
+        report.keyvalItems += moved;
+        progress?.moved?.(moved);
+      } else {
+        moved = await copyArchive(from.manager, to.manager, ref, user, { pageSize: options.pageSize, onItems: (n) => progress?.moved?.(n) });
+        report.archiveItems += moved;
+      }
+      if (moved > 0) {
+        hosts.add(ref.host);
+        stores.add(`${ref.host}\0${ref.store}\0${ref.type}`);
+        if (user !== null) users.add(`${ref.host}\0${user}`);
+      }
+      progress?.unitDone?.(ref, user);
+    } catch (error) {
+      const who = user === null ? "host-wide data" : `user ${JSON.stringify(user)}`;
+      const reason = error instanceof Error ? error.message : String(error);
+      const condition = error instanceof StorageError ? error.condition : "backend-failure";
+      const wrapped = new StorageError(condition, `[migrate] ${ref.host} ${ref.type} store ${ref.store}, ${who}: ${reason}`, {
+        cause: error,
+      });
+      if (!options.keepGoing) throw wrapped;
+      const failure: MigrationFailure = { host: ref.host, store: ref.store, type: ref.type, user, error: wrapped.message };
+      report.failures.push(failure);
+      progress?.failed?.(failure);
+    }
+  }
+  report.hosts = hosts.size;
+  report.users = users.size;
+  report.stores = stores.size;
+  report.items = report.keyvalItems + report.archiveItems;
+  report.seconds = (performance.now() - started) / 1000;
+  return report;
+}
