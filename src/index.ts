@@ -34,3 +34,8 @@ export {
 export { Element } from "ltx";
 export { pluginPackageName } from "./manager/registry.js";
 export type { AccountStore } from "./stores/accounts.js";
+export type { RosterStore, Roster, RosterItem, Subscription } from "./stores/roster.js";
+export type { VCardStore } from "./stores/vcard.js";
+export type { PrivateXmlStore } from "./stores/private.js";
+export type { BlocklistStore, BlockedJid } from "./stores/blocklist.js";
+export type { PrivacyStore, PrivacyLists, PrivacyList, PrivacyItem, PrivacyStanzaKind } from "./stores/privacy.js";

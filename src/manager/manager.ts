@@ -8,6 +8,11 @@ import { BackendRegistry } from "./registry.js";
 import { SharedPool } from "./shared.js";
 import { checkName, checkUser } from "./validate.js";
 import { accountStore, type AccountStore } from "../stores/accounts.js";
+import { blocklistStore, type BlocklistStore } from "../stores/blocklist.js";
+import { privacyStore, type PrivacyStore } from "../stores/privacy.js";
+import { privateXmlStore, type PrivateXmlStore } from "../stores/private.js";
+import { rosterStore, type RosterStore } from "../stores/roster.js";
+import { vcardStore, type VCardStore } from "../stores/vcard.js";
 
 const STORE_TYPES: readonly StoreType[] = ["keyval", "map", "keyval+", "archive"];
 
@@ -80,6 +85,36 @@ export class StorageManager {
   accounts(host: string): AccountStore {
     checkName(host, "host");
     return accountStore({ sm: this, host });
+  }
+
+  /** Rosters of `host`'s users, in rostermanager's shape. */
+  roster(host: string): RosterStore {
+    checkName(host, "host");
+    return rosterStore({ sm: this, host });
+  }
+
+  /** vcard-temp vCards (mod_vcard). */
+  vcard(host: string): VCardStore {
+    checkName(host, "host");
+    return vcardStore({ sm: this, host });
+  }
+
+  /** Private XML storage, XEP-0049 (mod_private). */
+  privateXml(host: string): PrivateXmlStore {
+    checkName(host, "host");
+    return privateXmlStore({ sm: this, host });
+  }
+
+  /** Blocked JIDs, XEP-0191 (mod_blocklist). */
+  blocklist(host: string): BlocklistStore {
+    checkName(host, "host");
+    return blocklistStore({ sm: this, host });
+  }
+
+  /** Privacy lists, XEP-0016 (mod_privacy's data). */
+  privacy(host: string): PrivacyStore {
+    checkName(host, "host");
+    return privacyStore({ sm: this, host });
   }
 
   /** Registers a listener called for every newly opened store; returns a function that removes it. */
