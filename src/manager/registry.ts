@@ -11,6 +11,7 @@ const BUILTINS: Record<string, FactoryLoader> = {
   memory: async () => (await import("../backends/memory/index.js")).createMemoryBackend,
   null: async () => (await import("../backends/null/index.js")).createNullBackend,
   none: async () => (await import("../backends/none/index.js")).createNoneBackend,
+  sql: async () => (await import("../backends/sql/index.js")).createSqlBackend,
 };
 
 /** The package name under which a third-party backend NAME is published. */

@@ -1,0 +1,28 @@
+import { StorageError } from "../../errors.js";
+import type { Dialect } from "./dialects/dialect.js";
+
+/**
+ * A `when` as the column can hold it. Prosody's `when` is an INTEGER column: SQLite keeps
+ * fractions (as Prosody's SQLite backend does), PostgreSQL's and MySQL's int4 cannot, so there
+ * the time is rounded down to the whole second (what `os.time()` gives Prosody). Times outside
+ * the column's range (int4: 1901-12-13 to 2038-01-19) are rejected before anything is written.
+ */
+export function checkWhen(dialect: Dialect, label: string, when: number): number {
+  const at = dialect.fractionalWhen ? when : Math.floor(when);
+  const [min, max] = dialect.whenRange;
+  if (!(at >= min && at <= max)) {
+    throw new StorageError(
+      "invalid-input",
+      `[sql] ${label}: when = ${when} is outside what ${dialect.engine}'s "when" column holds (${min} to ${max} seconds)`,
+    );
+  }
+  return at;
+}
+
+/** Text for a key or `with` column, which PostgreSQL cannot give U+0000. */
+export function checkText(dialect: Dialect, label: string, what: string, text: string): string {
+  if (!dialect.nulInText && text.includes("\0")) {
+    throw new StorageError("invalid-input", `[sql] ${label}: ${what} ${JSON.stringify(text)} holds U+0000, which ${dialect.engine} text cannot`);
+  }
+  return text;
+}

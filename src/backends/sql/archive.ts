@@ -1,0 +1,193 @@
+import type { Element } from "ltx";
+import { StorageError } from "../../errors.js";
+import { uuidId } from "../../archive/ids.js";
+import type { ArchiveDeleteQuery, ArchiveItem, ArchiveQuery, ArchiveResult, ArchiveStore, ArchiveSummary, User } from "../../types.js";
+import { rows, run, type Param, type Rows, type Work } from "./connection.js";
+import { archiveWhere, extend, idRange, limitClause, nthSortId, sqlOf, type Where } from "./archive-query.js";
+import { describeObject, userColumn, type StoreScope } from "./scope.js";
+import { checkText, checkWhen } from "./archive-checks.js";
+import { columnText } from "./values.js";
+
+/** Rows fetched per round trip while iterating a result without a small limit. */
+export const PAGE_SIZE = 250;
+
+const COLUMNS = (readValue: (c: string) => string) => `"sort_id", "key", "when", "with", "type", ${readValue('"value"')}`;
+
+/**
+ * Prosody's SQL archive: every query answered by the database through Prosody's indexes, in
+ * sort_id order, results streamed in pages; ids are UUIDs as Prosody makes them. `quota` is
+ * `storage_archive_item_limit` (none by default, as in Prosody's SQL backend).
+ */
+export function sqlArchive(scope: StoreScope, quota: number | undefined): ArchiveStore {
+  const { engine, codec, host, store } = scope;
+  const { dialect } = engine;
+  const columns = COLUMNS(dialect.readValue);
+  const insert =
+    `INSERT INTO "prosodyarchive" ("host", "user", "store", "when", "with", "key", "type", "value") ` +
+    `VALUES (?, ?, ?, ?, ?, ?, ?, ${dialect.bindValue})`;
+
+  const toItem = (row: unknown[], where: string): ArchiveItem => {
+    const id = String(columnText(row[1]));
+    const value = codec.decode(row[4], row[5], `${where} item ${id}`);
+    if (typeof value !== "object" || !("name" in value) || !("children" in value)) {
+      throw new StorageError("unsupported-datatype", `[sql] ${engine.label}: ${where} item ${id} holds a ${String(row[4])} value, not a stanza`);
+    }
+    return { id, value: value as Element, when: Number(row[2]), with: String(columnText(row[3])) };
+  };
+
+  function* page(where: Where, descending: boolean, limit: number): Work<Rows> {
+    return yield* rows(
+      `SELECT ${columns} FROM "prosodyarchive" WHERE ${sqlOf(where)} ORDER BY "sort_id" ${descending ? "DESC" : "ASC"}${limitClause(limit)}`,
+      where.params,
+    );
+  }
+
+  /** Items of a result, fetching further pages after the first as the caller iterates. */
+  function resultOf(first: Rows, where: Where, query: ArchiveQuery, label: string, total?: number): ArchiveResult {
+    const descending = query.reverse === true;
+    const wanted = query.limit ?? Infinity;
+    const result: ArchiveResult = {
+      async *[Symbol.asyncIterator]() {
+        let batch = first;
+        let asked = Math.min(wanted, PAGE_SIZE);
+        let given = 0;
+        for (;;) {
+          for (const row of batch) yield toItem(row, label);
+          given += batch.length;
+          if (batch.length < asked || given >= wanted) return;
+          asked = Math.min(PAGE_SIZE, wanted - given);
+          const cursor = extend(where, `"sort_id" ${descending ? "<" : ">"} ?`, Number(batch[batch.length - 1][0]));
+          batch = await engine.transaction(`find in ${label}`, () => page(cursor, descending, asked));
+        }
+      },
+    };
+    if (total !== undefined) result.total = total;
+    return result;
+  }
+
+  function* count(where: Where): Work<number> {
+    const found = yield* rows(`SELECT COUNT(*) FROM "prosodyarchive" WHERE ${sqlOf(where)}`, where.params);
+    return Number(found[0][0]);
+  }
+
+  return {
+    caps: { total: true, quota, truncate: true, fullIdRange: true, ids: true, wildcardDelete: true },
+
+    async append(user: User, key: string | null, value: Element, when?: number, with_?: string) {
+      const label = describeObject(scope, user);
+      const encoded = codec.encode(value, `[sql] ${label} item`);
+      const at = checkWhen(dialect, engine.label, when ?? Math.floor(Date.now() / 1000));
+      checkText(dialect, engine.label, "with", with_ ?? "");
+      if (key !== null) checkText(dialect, engine.label, "key", key);
+      const owner = userColumn(user);
+      return engine.transaction(`append to ${label}`, function* () {
+        if (key !== null) yield* run(`DELETE FROM "prosodyarchive" WHERE "host" = ? AND "user" = ? AND "store" = ? AND "key" = ?`, [host, owner, store, key]);
+        if (quota !== undefined) {
+          const found = yield* rows(
+            `SELECT COUNT(*) FROM (SELECT 1 AS "one" FROM "prosodyarchive" WHERE "host" = ? AND "user" = ? AND "store" = ?${limitClause(quota)}) AS "held"`,
+            [host, owner, store],
+          );
+          if (Number(found[0][0]) >= quota) throw new StorageError("quota-limit", `[sql] archive ${label} holds ${quota} items, its limit`);
+        }
+        const id = key ?? uuidId();
+        yield* run(insert, [host, owner, store, at, with_ ?? "", id, encoded.type, encoded.value] as Param[]);
+        return id;
+      });
+    },
+
+    async find(user, query = {}) {
+      const label = describeObject(scope, user);
+      const base = archiveWhere(host, userColumn(user), store, query);
+      const first = await engine.transaction(`find in ${label}`, function* () {
+        const total = query.total ? yield* count(base) : undefined;
+        const where = yield* idRange(base, host, userColumn(user), store, query);
+        const limit = Math.min(query.limit ?? Infinity, PAGE_SIZE);
+        const found = limit === 0 ? [] : yield* page(where, query.reverse === true, limit);
+        return { total, where, found };
+      });
+      return resultOf(first.found, first.where, query, label, first.total);
+    },
+
+    async delete(user, query: ArchiveDeleteQuery = {}) {
+      const label = describeObject(scope, user);
+      const owner = user === true ? true : userColumn(user);
+      return engine.transaction(`delete from ${label}`, function* () {
+        let where = yield* idRange(archiveWhere(host, owner, store, query), host, owner, store, query);
+        if (query.truncate !== undefined) {
+          // Keep the newest `truncate` items (the oldest, with reverse): delete beyond the boundary.
+          if (query.truncate > 0) {
+            const boundary = yield* nthSortId(where, query.truncate, !query.reverse);
+            if (boundary === undefined) return 0;
+            where = extend(where, `"sort_id" ${query.reverse ? ">" : "<"} ?`, boundary);
+          }
+        } else if (query.limit !== undefined) {
+          if (query.limit === 0) return 0;
+          const boundary = yield* nthSortId(where, query.limit, query.reverse === true);
+          if (boundary !== undefined) where = extend(where, `"sort_id" ${query.reverse ? ">=" : "<="} ?`, boundary);
+        }
+        return yield* run(`DELETE FROM "prosodyarchive" WHERE ${sqlOf(where)}`, where.params);
+      });
+    },
+
+    async get(user, id) {
+      const label = describeObject(scope, user);
+      const where = archiveWhere(host, userColumn(user), store, { key: id });
+      const found = await engine.transaction(`get from ${label}`, () => page(where, false, 1));
+      if (found.length === 0) return undefined;
+      const item = toItem(found[0], label);
+      return { value: item.value, when: item.when, with: item.with };
+    },
+
+    async set(user, id, value, when, with_) {
+      const label = describeObject(scope, user);
+      const encoded = codec.encode(value, `[sql] ${label} item ${id}`);
+      const sets = ['"type" = ?', `"value" = ${dialect.bindValue}`];
+      const params: Param[] = [encoded.type, encoded.value];
+      if (when !== undefined) {
+        sets.push('"when" = ?');
+        params.push(checkWhen(dialect, engine.label, when));
+      }
+      if (with_ !== undefined) {
+        sets.push('"with" = ?');
+        params.push(checkText(dialect, engine.label, "with", with_));
+      }
+      const changed = await engine.transaction(`change item ${id} of ${label}`, function* () {
+        return yield* run(`UPDATE "prosodyarchive" SET ${sets.join(", ")} WHERE "host" = ? AND "user" = ? AND "store" = ? AND "key" = ?`, [
+          ...params,
+          host,
+          userColumn(user),
+          store,
+          id,
+        ]);
+      });
+      return changed > 0;
+    },
+
+    async summary(user, query = {}) {
+      const label = describeObject(scope, user);
+      const found = await engine.transaction(`summarise ${label}`, function* () {
+        const where = yield* idRange(archiveWhere(host, userColumn(user), store, query), host, userColumn(user), store, query);
+        const source =
+          query.limit === undefined
+            ? `"prosodyarchive" WHERE ${sqlOf(where)}`
+            : `(SELECT "with", "when" FROM "prosodyarchive" WHERE ${sqlOf(where)} ORDER BY "sort_id" ${query.reverse ? "DESC" : "ASC"}${limitClause(query.limit)}) AS "selected"`;
+        return yield* rows(`SELECT "with", COUNT(*), MIN("when"), MAX("when") FROM ${source} GROUP BY "with"`, where.params);
+      });
+      const summary: ArchiveSummary = { counts: {}, earliest: {}, latest: {} };
+      for (const [with_, n, earliest, latest] of found) {
+        const contact = String(columnText(with_));
+        summary.counts[contact] = Number(n);
+        summary.earliest[contact] = Number(earliest);
+        summary.latest[contact] = Number(latest);
+      }
+      return summary;
+    },
+
+    async *users() {
+      const found = await engine.transaction(`list users of ${host}/${store}`, function* () {
+        return yield* rows(`SELECT DISTINCT "user" FROM "prosodyarchive" WHERE "host" = ? AND "store" = ? AND "user" <> ''`, [host, store]);
+      });
+      for (const [user] of found) yield String(user);
+    },
+  };
+}

@@ -1,0 +1,125 @@
+/**
+ * The bulk write path, for the migrator: many items or rows in one transaction, as multi-row
+ * INSERTs. Exposed on the backend object of `sql` (`backend.bulkAppend`, `backend.bulkSet`):
+ *
+ * ```ts
+ * interface SqlBulkWriter {
+ *   // Appends archive items in the order given; an item whose `key` is already stored in that
+ *   // archive replaces it (and moves to the end), as append does. Returns the ids, in order.
+ *   // No quota is applied. All or nothing: one transaction.
+ *   bulkAppend(items: BulkArchiveItem[]): Promise<string[]>;
+ *   // Replaces each user's keyval data (`undefined` deletes it), as keyval set does. All or nothing.
+ *   bulkSet(rows: BulkKeyValRow[]): Promise<void>;
+ * }
+ * ```
+ * `host` defaults to the backend's host; `user` null is host-wide data. Values must already be
+ * valid (as `normalizeValue` returns them): the manager's checks are not applied here.
+ */
+import type { Element } from "ltx";
+import { uuidId } from "../../archive/ids.js";
+import type { Value } from "../../values/index.js";
+import { run, type Param, type SqlEngine } from "./connection.js";
+import { checkText, checkWhen } from "./archive-checks.js";
+import { splitRows } from "./keyval-rows.js";
+import { userColumn } from "./scope.js";
+import type { ValueCodec } from "./values.js";
+
+export interface BulkArchiveItem {
+  host?: string;
+  user: string | null;
+  store: string;
+  /** The item id; a new UUID when absent or null. */
+  key?: string | null;
+  value: Element;
+  /** Seconds; default now. */
+  when?: number;
+  with?: string;
+}
+
+export interface BulkKeyValRow {
+  host?: string;
+  user: string | null;
+  store: string;
+  data: Value | undefined;
+}
+
+export interface SqlBulkWriter {
+  bulkAppend(items: readonly BulkArchiveItem[]): Promise<string[]>;
+  bulkSet(rows: readonly BulkKeyValRow[]): Promise<void>;
+}
+
+/** Rows per INSERT statement: well under every engine's limit on parameters. */
+const BATCH = 100;
+
+export function bulkWriter(engine: SqlEngine, codec: ValueCodec, defaultHost: string): SqlBulkWriter {
+  const { dialect } = engine;
+  const archiveRow = `(?, ?, ?, ?, ?, ?, ?, ${dialect.bindValue})`;
+  const keyvalRow = `(?, ?, ?, ?, ?, ${dialect.bindValue})`;
+  const archiveInsert = (n: number) =>
+    `INSERT INTO "prosodyarchive" ("host", "user", "store", "when", "with", "key", "type", "value") VALUES ${Array(n).fill(archiveRow).join(", ")}`;
+  const keyvalInsert = (n: number) =>
+    `INSERT INTO "prosody" ("host", "user", "store", "key", "type", "value") VALUES ${Array(n).fill(keyvalRow).join(", ")}`;
+
+  return {
+    async bulkAppend(items) {
+      const now = Math.floor(Date.now() / 1000);
+      // Encoded up front: a value that cannot be stored fails the call before anything is written.
+      const prepared = items.map((item) => {
+        const host = item.host ?? defaultHost;
+        const where = `[sql] ${item.user ?? ""}@${host}/${item.store} item`;
+        const key = item.key ?? uuidId();
+        const encoded = codec.encode(item.value, where);
+        const with_ = checkText(dialect, engine.label, "with", item.with ?? "");
+        const params: Param[] = [host, userColumn(item.user), item.store, checkWhen(dialect, engine.label, item.when ?? now), with_, checkText(dialect, engine.label, "key", key), encoded.type, encoded.value];
+        return { archive: `${host}\0${userColumn(item.user)}\0${item.store}`, key, params };
+      });
+      await engine.transaction(`bulk append of ${items.length} items`, function* () {
+        for (let start = 0; start < prepared.length; start += BATCH) {
+          // Within a batch the last item of a key wins; earlier stored ones are deleted first.
+          const batch = [...new Map(prepared.slice(start, start + BATCH).map((p) => [`${p.archive}\0${p.key}`, p])).values()];
+          const byArchive = new Map<string, typeof batch>();
+          for (const p of batch) byArchive.set(p.archive, [...(byArchive.get(p.archive) ?? []), p]);
+          for (const group of byArchive.values()) {
+            const [host, user, store] = group[0].params;
+            yield* run(
+              `DELETE FROM "prosodyarchive" WHERE "host" = ? AND "user" = ? AND "store" = ? AND "key" IN (${group.map(() => "?").join(", ")})`,
+              [host, user, store, ...group.map((p) => p.key)],
+            );
+          }
+          yield* run(archiveInsert(batch.length), batch.flatMap((p) => p.params));
+        }
+      });
+      return prepared.map((p) => p.key);
+    },
+
+    async bulkSet(rows) {
+      const prepared = rows.map((row) => {
+        const host = row.host ?? defaultHost;
+        const user = userColumn(row.user);
+        const encoded = row.data === undefined ? [] : splitRows(row.data, codec, dialect, `[sql] ${user}@${host}/${row.store}`);
+        return { host, user, store: row.store, encoded };
+      });
+      await engine.transaction(`bulk set of ${rows.length} rows`, function* () {
+        const pending: Param[][] = [];
+        const owners = new Set<string>();
+        function* flush() {
+          if (pending.length > 0) yield* run(keyvalInsert(pending.length), pending.flat());
+          pending.length = 0;
+          owners.clear();
+        }
+        for (const { host, user, store, encoded } of prepared) {
+          // The same user twice: the rows pending for the first must be in before the second's DELETE.
+          const owner = `${host}\0${user}\0${store}`;
+          if (owners.has(owner)) yield* flush();
+          owners.add(owner);
+          yield* run(`DELETE FROM "prosody" WHERE "host" = ? AND "user" = ? AND "store" = ?`, [host, user, store]);
+          for (const [key, value] of encoded) {
+            pending.push([host, user, store, key, value.type, value.value]);
+            if (pending.length >= BATCH) yield* flush();
+          }
+        }
+        yield* flush();
+      });
+    },
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * Everything that differs between the SQL engines, behind one interface: the store code writes
+ * SQL once, with `"quoted"` identifiers and `?` placeholders, and never asks which engine it
+ * talks to.
+ */
+export interface Dialect {
+  /** The engine's name, for messages only. */
+  readonly engine: string;
+  /** SQL as this engine wants it: placeholders and identifier quotes rewritten. */
+  prepare(sql: string): string;
+  /** How a value column is selected so that text comes back exactly (SQLite: as bytes). */
+  readValue(column: string): string;
+  /** The placeholder for a value column on insert (SQLite: bytes stored as TEXT). */
+  readonly bindValue: string;
+  /** True where text columns can hold bytes that are not UTF-8. */
+  readonly byteStrings: boolean;
+  /** True where text columns can hold U+0000. */
+  readonly nulInText: boolean;
+  /** The `when` column's range, in seconds. */
+  readonly whenRange: readonly [number, number];
+  /** True where `when` can hold fractions of a second (SQLite stores them as REAL). */
+  readonly fractionalWhen: boolean;
+  /** The DDL of Prosody's schema, run only for what is missing. */
+  readonly schema: SchemaDdl;
+  /** Statements that list the columns and indexes present (see {@link SchemaProbe}). */
+  readonly probe: SchemaProbe;
+  /** True when `error` means the connection is gone (so one retry on a new one is worthwhile). */
+  isConnectionLost(error: unknown): boolean;
+  /** A short explanation of a driver error, e.g. "the database is read-only". */
+  describeError(error: unknown): string;
+}
+
+export interface SchemaDdl {
+  /** CREATE TABLE statements by table name. */
+  tables: Record<"prosody" | "prosodyarchive", string>;
+  /** CREATE INDEX statements by index name, with their table. */
+  indexes: Record<string, { table: "prosody" | "prosodyarchive"; sql: string }>;
+  /** Changes an older Prosody's schema needs (Prosody 0.12's `upgrade_table`), given what is present. */
+  upgrades(present: PresentSchema): string[];
+}
+
+export interface SchemaProbe {
+  /** SELECT of table names (one column) among prosody and prosodyarchive. */
+  tables: string;
+  /** SELECT of index names (one column), and 1/0 for unique (second column). */
+  indexes: string;
+  /** SELECT of (table, column, type, charset, collation) for the prosody tables. */
+  columns: string;
+}
+
+export interface PresentSchema {
+  tables: Set<string>;
+  indexes: Map<string, { unique: boolean }>;
+  columns: Array<{ table: string; column: string; type: string; charset: string | null; collation: string | null }>;
+}
+
+/** Rewrites `?` placeholders to `$1, $2, …` (PostgreSQL). Statements never hold literal `?`. */
+export function numberedPlaceholders(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+/** Memoises `prepare` per statement text; store code reuses a small set of statements. */
+export function memoize(rewrite: (sql: string) => string): (sql: string) => string {
+  const cache = new Map<string, string>();
+  return (sql) => {
+    let out = cache.get(sql);
+    if (out === undefined) {
+      out = rewrite(sql);
+      if (cache.size < 1000) cache.set(sql, out);
+    }
+    return out;
+  };
+}
+
+/** Standard index DDL of Prosody's schema, given how each engine writes a column list. */
+export function prosodyIndexes(
+  columns: (names: string[]) => string,
+  createIndex: string,
+  archiveIndexUnique: boolean,
+): SchemaDdl["indexes"] {
+  const index = (name: string, table: "prosody" | "prosodyarchive", names: string[], unique = false) => ({
+    [name]: { table, sql: `CREATE ${unique ? "UNIQUE " : ""}${createIndex} "${name}" ON "${table}" (${columns(names)})` },
+  });
+  return {
+    ...index("prosody_index", "prosody", ["host", "user", "store", "key"]),
+    ...index("prosodyarchive_index", "prosodyarchive", ["host", "user", "store", "key"], archiveIndexUnique),
+    ...index("prosodyarchive_with_when", "prosodyarchive", ["host", "user", "store", "with", "when"]),
+    ...index("prosodyarchive_when", "prosodyarchive", ["host", "user", "store", "when"]),
+    ...index("prosodyarchive_sort", "prosodyarchive", ["host", "user", "store", "sort_id"]),
+  };
+}

@@ -1,0 +1,88 @@
+import { memoize, prosodyIndexes, type Dialect, type PresentSchema } from "./dialect.js";
+
+const TABLES = "('prosody', 'prosodyarchive')";
+const CHARSET = "utf8mb4";
+const COLLATION = "utf8mb4_bin";
+const LOST_CODES = new Set([
+  "PROTOCOL_CONNECTION_LOST",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "ER_CONNECTION_KILLED",
+  "ER_SERVER_SHUTDOWN",
+  "ER_CON_COUNT_ERROR",
+]);
+
+function field(error: unknown, name: string): unknown {
+  return typeof error === "object" && error !== null ? (error as Record<string, unknown>)[name] : undefined;
+}
+
+/** Prosody 0.12's `upgrade_table` for MySQL: MEDIUMTEXT values, a non-unique id index, utf8mb4. */
+function upgrades(present: PresentSchema): string[] {
+  const out: string[] = [];
+  const value = present.columns.find((c) => c.table === "prosody" && c.column === "value");
+  if (value && value.type.toLowerCase() === "text") out.push('ALTER TABLE "prosody" MODIFY COLUMN "value" MEDIUMTEXT NOT NULL');
+  if (present.indexes.get("prosodyarchive_index")?.unique) {
+    out.push('ALTER TABLE "prosodyarchive" DROP INDEX "prosodyarchive_index"', mysqlDialect.schema.indexes.prosodyarchive_index.sql);
+  }
+  for (const c of present.columns) {
+    if (c.charset === null || (c.charset === CHARSET && c.collation === COLLATION)) continue;
+    const type = c.table === "prosody" && c.column === "value" ? "MEDIUMTEXT" : c.type;
+    // Through BLOB, so the bytes are kept and only relabelled, as Prosody's upgrade does.
+    out.push(
+      `ALTER TABLE "${c.table}" CHANGE "${c.column}" "${c.column}" BLOB NOT NULL`,
+      `ALTER TABLE "${c.table}" CHANGE "${c.column}" "${c.column}" ${type} CHARACTER SET '${CHARSET}' COLLATE '${COLLATION}' NOT NULL`,
+    );
+  }
+  return out;
+}
+
+/** MySQL and MariaDB through `mysql2`: utf8mb4 tables, MEDIUMTEXT values, 20-character index prefixes. */
+export const mysqlDialect: Dialect = {
+  engine: "MySQL",
+  prepare: memoize((sql) => sql.replace(/"/g, "`")),
+  readValue: (column) => column,
+  bindValue: "?",
+  byteStrings: false,
+  nulInText: true,
+  whenRange: [-(2 ** 31), 2 ** 31 - 1],
+  fractionalWhen: false,
+  schema: {
+    tables: {
+      prosody:
+        'CREATE TABLE IF NOT EXISTS "prosody" ("host" TEXT NOT NULL, "user" TEXT NOT NULL, "store" TEXT NOT NULL, ' +
+        `"key" TEXT NOT NULL, "type" TEXT NOT NULL, "value" MEDIUMTEXT NOT NULL) CHARACTER SET '${CHARSET}' COLLATE '${COLLATION}'`,
+      prosodyarchive:
+        'CREATE TABLE IF NOT EXISTS "prosodyarchive" ("sort_id" INTEGER PRIMARY KEY AUTO_INCREMENT, "host" TEXT NOT NULL, ' +
+        '"user" TEXT NOT NULL, "store" TEXT NOT NULL, "key" TEXT NOT NULL, "when" INTEGER NOT NULL, "with" TEXT NOT NULL, ' +
+        `"type" TEXT NOT NULL, "value" MEDIUMTEXT NOT NULL) CHARACTER SET '${CHARSET}' COLLATE '${COLLATION}'`,
+    },
+    // MySQL can index only a prefix of a TEXT column, so keys longer than 20 characters could
+    // collide: that is why Prosody does not make prosodyarchive_index unique here.
+    indexes: prosodyIndexes((names) => names.map((n) => `"${n}"(20)`).join(", "), "INDEX", false),
+    upgrades,
+  },
+  probe: {
+    tables: `SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN ${TABLES}`,
+    indexes:
+      `SELECT DISTINCT index_name, CASE WHEN non_unique = 0 THEN 1 ELSE 0 END FROM information_schema.statistics ` +
+      `WHERE table_schema = DATABASE() AND table_name IN ${TABLES}`,
+    columns:
+      `SELECT table_name, column_name, column_type, character_set_name, collation_name FROM information_schema.columns ` +
+      `WHERE table_schema = DATABASE() AND table_name IN ${TABLES}`,
+  },
+  isConnectionLost(error) {
+    const c = field(error, "code");
+    return field(error, "fatal") === true || (typeof c === "string" && LOST_CODES.has(c));
+  },
+  describeError(error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const errno = field(error, "errno");
+    if (errno === 1290 || errno === 1836) return `the database is read-only (${message})`;
+    if (errno === 1114 || errno === 1021) return `the disk or table is full (${message})`;
+    if (this.isConnectionLost(error)) return `lost the connection to the database server (${message})`;
+    const c = field(error, "code");
+    return typeof c === "string" ? `${message} (${c})` : message;
+  },
+};

@@ -1,0 +1,57 @@
+import { memoize, numberedPlaceholders, prosodyIndexes, type Dialect } from "./dialect.js";
+
+const TABLES = "('prosody', 'prosodyarchive')";
+const LOST_CODES = new Set(["57P01", "57P02", "57P03", "ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT"]);
+
+function code(error: unknown): string {
+  const c = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof c === "string" ? c : "";
+}
+
+/** PostgreSQL through `pg`: Prosody's schema with `BIGSERIAL` ids and an int4 `when`. */
+export const postgresDialect: Dialect = {
+  engine: "PostgreSQL",
+  prepare: memoize(numberedPlaceholders),
+  readValue: (column) => column,
+  bindValue: "?",
+  byteStrings: false,
+  nulInText: false,
+  whenRange: [-(2 ** 31), 2 ** 31 - 1],
+  fractionalWhen: false,
+  schema: {
+    tables: {
+      prosody:
+        'CREATE TABLE IF NOT EXISTS "prosody" ("host" TEXT NOT NULL, "user" TEXT NOT NULL, "store" TEXT NOT NULL, ' +
+        '"key" TEXT NOT NULL, "type" TEXT NOT NULL, "value" TEXT NOT NULL)',
+      prosodyarchive:
+        'CREATE TABLE IF NOT EXISTS "prosodyarchive" ("sort_id" BIGSERIAL PRIMARY KEY, "host" TEXT NOT NULL, ' +
+        '"user" TEXT NOT NULL, "store" TEXT NOT NULL, "key" TEXT NOT NULL, "when" INTEGER NOT NULL, "with" TEXT NOT NULL, ' +
+        '"type" TEXT NOT NULL, "value" TEXT NOT NULL)',
+    },
+    indexes: prosodyIndexes((names) => names.map((n) => `"${n}"`).join(", "), "INDEX IF NOT EXISTS", true),
+    upgrades: () => [],
+  },
+  probe: {
+    tables: `SELECT "table_name" FROM "information_schema"."tables" WHERE "table_schema" = current_schema() AND "table_name" IN ${TABLES}`,
+    indexes:
+      `SELECT ic."relname", CASE WHEN i."indisunique" THEN 1 ELSE 0 END FROM "pg_index" i ` +
+      `JOIN "pg_class" ic ON ic."oid" = i."indexrelid" JOIN "pg_class" t ON t."oid" = i."indrelid" ` +
+      `JOIN "pg_namespace" n ON n."oid" = t."relnamespace" WHERE n."nspname" = current_schema() AND t."relname" IN ${TABLES}`,
+    columns: `SELECT '', '', '', NULL, NULL WHERE false`,
+  },
+  isConnectionLost(error) {
+    const c = code(error);
+    if (LOST_CODES.has(c) || c.startsWith("08")) return true;
+    const message = error instanceof Error ? error.message : "";
+    return /Connection terminated|connection is closed|Client has encountered a connection error|not queryable/i.test(message);
+  },
+  describeError(error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const c = code(error);
+    if (c === "25006") return `the database is read-only (${message})`;
+    if (c === "53100") return `the disk is full (${message})`;
+    if (c === "3D000") return `the database does not exist (${message})`;
+    if (this.isConnectionLost(error)) return `lost the connection to the database server (${message})`;
+    return c ? `${message} (${c})` : message;
+  },
+};

@@ -1,0 +1,53 @@
+import { memoize, prosodyIndexes, type Dialect } from "./dialect.js";
+
+const TABLES = "('prosody', 'prosodyarchive')";
+
+function code(error: unknown): string {
+  return typeof error === "object" && error !== null && typeof (error as { code?: unknown }).code === "string"
+    ? (error as { code: string }).code
+    : "";
+}
+
+/** SQLite 3 through better-sqlite3, with Prosody's SQLite schema verbatim. */
+export const sqliteDialect: Dialect = {
+  engine: "SQLite3",
+  prepare: memoize((sql) => sql),
+  // SQLite does not check that TEXT is UTF-8 and Prosody stores any Lua string there, so text
+  // is read as bytes and stored from bytes to keep strings that are not UTF-8.
+  readValue: (column) => `CAST(${column} AS BLOB)`,
+  bindValue: "CAST(? AS TEXT)",
+  byteStrings: true,
+  nulInText: true,
+  whenRange: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+  fractionalWhen: true,
+  schema: {
+    tables: {
+      prosody:
+        'CREATE TABLE IF NOT EXISTS "prosody" ("host" TEXT NOT NULL, "user" TEXT NOT NULL, "store" TEXT NOT NULL, ' +
+        '"key" TEXT NOT NULL, "type" TEXT NOT NULL, "value" TEXT NOT NULL)',
+      prosodyarchive:
+        'CREATE TABLE IF NOT EXISTS "prosodyarchive" ("sort_id" INTEGER PRIMARY KEY AUTOINCREMENT, "host" TEXT NOT NULL, ' +
+        '"user" TEXT NOT NULL, "store" TEXT NOT NULL, "key" TEXT NOT NULL, "when" INTEGER NOT NULL, "with" TEXT NOT NULL, ' +
+        '"type" TEXT NOT NULL, "value" TEXT NOT NULL)',
+    },
+    indexes: prosodyIndexes((names) => names.map((n) => `"${n}"`).join(", "), "INDEX IF NOT EXISTS", true),
+    upgrades: () => [],
+  },
+  probe: {
+    tables: `SELECT "name" FROM "sqlite_master" WHERE "type" = 'table' AND "name" IN ${TABLES}`,
+    indexes:
+      `SELECT "name", CASE WHEN upper("sql") LIKE 'CREATE UNIQUE%' THEN 1 ELSE 0 END FROM "sqlite_master" ` +
+      `WHERE "type" = 'index' AND "tbl_name" IN ${TABLES}`,
+    columns: `SELECT '', '', '', NULL, NULL WHERE 0`,
+  },
+  isConnectionLost: () => false,
+  describeError(error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const c = code(error);
+    if (c.startsWith("SQLITE_READONLY")) return `the database is read-only (${message})`;
+    if (c === "SQLITE_FULL") return `the disk or database is full (${message})`;
+    if (c.startsWith("SQLITE_BUSY")) return `the database is locked by another process (${message})`;
+    if (c.startsWith("SQLITE_CANTOPEN")) return `the database file cannot be opened (${message})`;
+    return c ? `${message} (${c})` : message;
+  },
+};

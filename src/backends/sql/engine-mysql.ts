@@ -1,0 +1,46 @@
+import mysql from "mysql2/promise";
+import { retryingTransaction, type Session, type SqlEngine, type Step } from "./connection.js";
+import { mysqlDialect } from "./dialects/mysql.js";
+import type { ServerSettings } from "./settings.js";
+
+/** MySQL or MariaDB through a `mysql2` pool, with utf8mb4 connections as Prosody sets them up. */
+export function openMysql(settings: ServerSettings, backend: string): SqlEngine {
+  const label = `MySQL ${settings.database}${settings.host ? ` on ${settings.host}` : ""}`;
+  const pool = mysql.createPool({
+    host: settings.host,
+    port: settings.port,
+    user: settings.username,
+    password: settings.password,
+    database: settings.database,
+    charset: "UTF8MB4_BIN",
+    connectionLimit: 8,
+    supportBigNumbers: true,
+  });
+
+  const acquire = async (): Promise<Session> => {
+    const connection = await pool.getConnection();
+    return {
+      async execute(step: Step) {
+        const sql = mysqlDialect.prepare(step.sql);
+        // Transaction control and DDL cannot all be prepared; they have no parameters anyway.
+        const [result] =
+          step.params.length === 0
+            ? await connection.query({ sql, rowsAsArray: true })
+            : await connection.execute({ sql, rowsAsArray: true }, step.params as Array<string | number | Buffer>);
+        if (step.kind === "rows") return result;
+        return (result as { affectedRows?: number }).affectedRows ?? 0;
+      },
+      release(broken) {
+        if (broken) connection.destroy();
+        else connection.release();
+      },
+    };
+  };
+
+  const engine = { dialect: mysqlDialect, label };
+  return {
+    ...engine,
+    transaction: (what, work) => retryingTransaction(engine, backend, what, acquire, work),
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,61 @@
+import Database from "better-sqlite3";
+import { failure, type Param, type SqlEngine, type Step, type Work } from "./connection.js";
+import { sqliteDialect } from "./dialects/sqlite.js";
+
+/**
+ * SQLite through better-sqlite3: one connection per database file, WAL journal. Units of work
+ * run synchronously inside better-sqlite3's transaction, so no other operation can interleave
+ * with them; an embedded database has no connection to lose, so nothing is retried.
+ */
+export function openSqlite(file: string, backend: string): SqlEngine {
+  const label = `SQLite3 ${file}`;
+  const engine = { dialect: sqliteDialect, label };
+  let db: Database.Database;
+  try {
+    db = new Database(file, { timeout: 5000 });
+    if (file !== ":memory:") db.pragma("journal_mode = WAL");
+    // In WAL mode NORMAL loses no committed data on a process crash, only on power loss.
+    db.pragma("synchronous = NORMAL");
+  } catch (error) {
+    throw failure(engine, backend, "open", error);
+  }
+  const statements = new Map<string, Database.Statement>();
+  const statement = (sql: string) => {
+    let prepared = statements.get(sql);
+    if (!prepared) {
+      prepared = db.prepare(sql);
+      if (prepared.reader) prepared.raw(true);
+      if (statements.size < 500) statements.set(sql, prepared);
+    }
+    return prepared;
+  };
+  const execute = (step: Step): unknown => {
+    const prepared = statement(step.sql);
+    const params = step.params as Param[];
+    return step.kind === "rows" ? prepared.all(...params) : prepared.run(...params).changes;
+  };
+  const runWork = db.transaction(<T>(work: Work<T>): T => {
+    let input: unknown;
+    for (;;) {
+      const step = work.next(input);
+      if (step.done) return step.value;
+      input = execute(step.value);
+    }
+  });
+
+  return {
+    dialect: sqliteDialect,
+    label,
+    async transaction<T>(what: string, work: () => Work<T>): Promise<T> {
+      try {
+        return runWork(work()) as T;
+      } catch (error) {
+        throw failure(engine, backend, what, error);
+      }
+    },
+    async close() {
+      statements.clear();
+      if (db.open) db.close();
+    },
+  };
+}

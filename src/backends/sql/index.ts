@@ -1,0 +1,100 @@
+import { mkdir } from "node:fs/promises";
+import { dirname } from "node:path";
+import type { Backend, BackendContext, BackendFactory, DiscoveredStore } from "../../backend.js";
+import { StorageError } from "../../errors.js";
+import type { HostOptions } from "../../manager/config.js";
+import { sqlArchive } from "./archive.js";
+import { bulkWriter, type SqlBulkWriter } from "./bulk.js";
+import { rows, run, type SqlEngine } from "./connection.js";
+import { openMysql } from "./engine-mysql.js";
+import { openPostgres } from "./engine-postgres.js";
+import { openSqlite } from "./engine-sqlite.js";
+import { sqlKeyVal } from "./keyval.js";
+import { sqlKeyValPlus, sqlMap } from "./map.js";
+import { ensureSchema } from "./schema.js";
+import { settingsKey, sqlSettings, type SqlSettings } from "./settings.js";
+import { ValueCodec } from "./values.js";
+
+export type { SqlBulkWriter, BulkArchiveItem, BulkKeyValRow } from "./bulk.js";
+
+/** The `sql` backend object: a Backend plus the bulk write path of ./bulk.ts. */
+export type SqlBackend = Backend & SqlBulkWriter & { readonly engine: SqlEngine };
+
+async function openEngine(settings: SqlSettings, context: BackendContext): Promise<SqlEngine> {
+  let engine: SqlEngine;
+  switch (settings.driver) {
+    case "SQLite3":
+      if (settings.database !== ":memory:") await mkdir(dirname(settings.database), { recursive: true });
+      engine = openSqlite(settings.database, context.name);
+      break;
+    case "PostgreSQL":
+      engine = openPostgres(settings, context.name, context.logger.warn);
+      break;
+    case "MySQL":
+      engine = openMysql(settings, context.name);
+      break;
+  }
+  try {
+    const changes = await ensureSchema(engine);
+    for (const sql of changes) context.logger.info(`[${context.name}] ${engine.label}: ${sql}`);
+  } catch (error) {
+    await engine.close().catch(() => {});
+    throw error;
+  }
+  return engine;
+}
+
+/**
+ * Prosody's `mod_storage_sql`: its tables, value encoding and semantics on SQLite, PostgreSQL
+ * and MySQL/MariaDB. Hosts with the same `sql` settings share one connection (SQLite) or pool.
+ */
+export const createSqlBackend: BackendFactory = async (options: HostOptions, context): Promise<SqlBackend> => {
+  const settings = sqlSettings(options, context.name);
+  const engine = await context.shared.get(
+    settingsKey(settings),
+    () => openEngine(settings, context),
+    (opened) => opened.close(),
+  );
+  const codec = new ValueCodec(engine.dialect, engine.label);
+  const quota = options.storage_archive_item_limit;
+  const scope = (store: string) => ({ engine, codec, host: context.host, store });
+  const host = context.host;
+
+  return {
+    engine,
+    ...bulkWriter(engine, codec, host),
+    open(store, type) {
+      switch (type) {
+        case "keyval":
+          return sqlKeyVal(scope(store));
+        case "map":
+          return sqlMap(scope(store));
+        case "keyval+":
+          return sqlKeyValPlus(scope(store));
+        case "archive":
+          return sqlArchive(scope(store), quota);
+        default:
+          throw new StorageError("unsupported-store", `[${context.name}] no ${String(type)} stores`);
+      }
+    },
+    async purge(user) {
+      await engine.transaction(`purge ${user}@${host}`, function* () {
+        yield* run(`DELETE FROM "prosody" WHERE "host" = ? AND "user" = ?`, [host, user]);
+        yield* run(`DELETE FROM "prosodyarchive" WHERE "host" = ? AND "user" = ?`, [host, user]);
+      });
+    },
+    async *discover(): AsyncIterable<DiscoveredStore> {
+      const found = await engine.transaction("discover stores", function* () {
+        const keyval = yield* rows(`SELECT DISTINCT "host", "store" FROM "prosody"`);
+        const archive = yield* rows(`SELECT DISTINCT "host", "store" FROM "prosodyarchive"`);
+        return { keyval, archive };
+      });
+      for (const [h, store] of found.keyval) yield { host: String(h), store: String(store), type: "keyval" };
+      for (const [h, store] of found.archive) yield { host: String(h), store: String(store), type: "archive" };
+    },
+    // The connection belongs to the manager's shared resources, which close it.
+    async close() {},
+  };
+};
+
+export default createSqlBackend;

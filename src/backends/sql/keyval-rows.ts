@@ -1,0 +1,53 @@
+import { StorageError } from "../../errors.js";
+import { isTable, LuaTable, tableFromPairs, tablePairs, type Value } from "../../values/index.js";
+import type { Dialect } from "./dialects/dialect.js";
+import { columnText, type EncodedValue, type ValueCodec } from "./values.js";
+
+/** The `key` of the row that holds every pair without a row of its own. */
+export const EXTRA_KEY = "";
+
+/**
+ * Whether key `key` gets a row of its own, as Prosody gives every non-empty string key; not a
+ * key the column cannot hold (U+0000 in PostgreSQL), which goes into the extra row instead.
+ */
+export function hasOwnRow(key: unknown, dialect: Dialect): key is string {
+  return typeof key === "string" && key !== EXTRA_KEY && (dialect.nulInText || !key.includes("\0"));
+}
+
+/**
+ * Splits keyval data into rows as Prosody does: one row per string key, and one row with key
+ * `""` holding all other pairs as a JSON object. A top-level `false` also goes into that row,
+ * because Prosody's keyval read drops `false` rows but keeps `false` inside the extra row.
+ */
+export function splitRows(data: Value, codec: ValueCodec, dialect: Dialect, where: string): Array<[string, EncodedValue]> {
+  if (!isTable(data)) {
+    throw new StorageError("unsupported-datatype", `${where}: keyval data must be a table (Prosody's SQL schema stores one row per key)`);
+  }
+  const out: Array<[string, EncodedValue]> = [];
+  const extra = new LuaTable();
+  for (const [key, value] of tablePairs(data)) {
+    if (hasOwnRow(key, dialect) && value !== false) out.push([key, codec.encode(value, `${where}[${JSON.stringify(key)}]`)]);
+    else extra.set(key, value);
+  }
+  if (extra.size > 0) out.push([EXTRA_KEY, codec.encode(tableFromPairs(extra), `${where}[extra]`)]);
+  return out;
+}
+
+/** Reassembles rows of (key, type, value) into the table they came from; undefined if none. */
+export function mergeRows(rows: unknown[][], codec: ValueCodec, where: string): Value | undefined {
+  if (rows.length === 0) return undefined;
+  const table = new LuaTable();
+  // The extra row first, so a key with a row of its own wins (rows come in no defined order).
+  for (const [key, type, raw] of rows) {
+    if (columnText(key) !== EXTRA_KEY) continue;
+    const extra = codec.decode(type, raw, `${where}[extra]`);
+    // Prosody ignores an extra row that is not a table; so does this.
+    if (isTable(extra)) for (const [k, v] of tablePairs(extra)) table.set(k, v);
+  }
+  for (const [key, type, raw] of rows) {
+    const name = columnText(key);
+    if (name === EXTRA_KEY) continue;
+    table.set(name, codec.decode(type, raw, `${where}[${JSON.stringify(String(name))}]`));
+  }
+  return table.size === 0 ? undefined : tableFromPairs(table);
+}

@@ -1,0 +1,56 @@
+import type { KeyValStore, User } from "../../types.js";
+import type { Value } from "../../values/index.js";
+import { rows, run, type Param, type Work } from "./connection.js";
+import { mergeRows, splitRows } from "./keyval-rows.js";
+import { describeObject, userColumn, type StoreScope } from "./scope.js";
+import type { EncodedValue } from "./values.js";
+
+/** Statements and units of work on the `prosody` table shared by keyval, map and keyval+. */
+export function keyvalSql(scope: StoreScope) {
+  const { dialect } = scope.engine;
+  const selectUser =
+    `SELECT ${dialect.readValue('"key"')}, "type", ${dialect.readValue('"value"')} FROM "prosody" ` +
+    `WHERE "host" = ? AND "user" = ? AND "store" = ?`;
+  const insert = `INSERT INTO "prosody" ("host", "user", "store", "key", "type", "value") VALUES (?, ?, ?, ?, ?, ${dialect.bindValue})`;
+  return {
+    selectUser,
+    *insertRow(user: string, key: string, encoded: EncodedValue): Work<void> {
+      yield* run(insert, [scope.host, user, scope.store, key, encoded.type, encoded.value] as Param[]);
+    },
+    *replaceUser(user: string, rowsToWrite: Array<[string, EncodedValue]>): Work<void> {
+      yield* run(`DELETE FROM "prosody" WHERE "host" = ? AND "user" = ? AND "store" = ?`, [scope.host, user, scope.store]);
+      for (const [key, encoded] of rowsToWrite) yield* this.insertRow(user, key, encoded);
+    },
+    *users(): Work<string[]> {
+      const found = yield* rows(`SELECT DISTINCT "user" FROM "prosody" WHERE "host" = ? AND "store" = ? AND "user" <> ''`, [
+        scope.host,
+        scope.store,
+      ]);
+      return found.map((row) => String(row[0]));
+    },
+  };
+}
+
+/** Prosody's SQL keyval store: one row per top-level key of the user's table. */
+export function sqlKeyVal(scope: StoreScope): KeyValStore {
+  const sql = keyvalSql(scope);
+  const { engine, codec } = scope;
+  return {
+    async get(user: User) {
+      const where = describeObject(scope, user);
+      const found = await engine.transaction(`get ${where}`, function* () {
+        return yield* rows(sql.selectUser, [scope.host, userColumn(user), scope.store]);
+      });
+      return mergeRows(found, codec, where);
+    },
+    async set(user: User, data: Value | undefined | null) {
+      const where = describeObject(scope, user);
+      // Everything is encoded before the transaction, so a value that cannot be stored leaves the old data alone.
+      const encoded = data === undefined || data === null ? [] : splitRows(data, codec, engine.dialect, `[sql] ${where}`);
+      await engine.transaction(`set ${where}`, () => sql.replaceUser(userColumn(user), encoded));
+    },
+    async *users() {
+      yield* await engine.transaction(`list users of ${scope.host}/${scope.store}`, () => sql.users());
+    },
+  };
+}

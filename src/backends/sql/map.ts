@@ -1,0 +1,143 @@
+import { isTable, LuaTable, tableFromPairs, tableGet, tablePairs, type Value } from "../../values/index.js";
+import { REMOVE, type KeyValPlusStore, type MapStore, type Remove, type User } from "../../types.js";
+import { rows, run, type Param, type Work } from "./connection.js";
+import { EXTRA_KEY, hasOwnRow } from "./keyval-rows.js";
+import { keyvalSql, sqlKeyVal } from "./keyval.js";
+import { describeObject, userColumn, type StoreScope } from "./scope.js";
+import { columnText, type EncodedValue } from "./values.js";
+
+/**
+ * Prosody's SQL map store over the keyval rows: a string key is its own row; other keys (and
+ * keys the column cannot hold) live in the extra row `""`, which is read, changed and rewritten.
+ */
+export function sqlMap(scope: StoreScope): MapStore {
+  const { engine, codec, host, store } = scope;
+  const { dialect } = engine;
+  const sql = keyvalSql(scope);
+  const value = dialect.readValue('"value"');
+  const selectKeys = `SELECT ${dialect.readValue('"key"')}, "type", ${value} FROM "prosody" WHERE "host" = ? AND "user" = ? AND "store" = ? AND "key" IN (?, '')`;
+  const selectExtra = `SELECT "type", ${value} FROM "prosody" WHERE "host" = ? AND "user" = ? AND "store" = ? AND "key" = ''`;
+  const deleteKey = `DELETE FROM "prosody" WHERE "host" = ? AND "user" = ? AND "store" = ? AND "key" = ?`;
+
+  function* readExtra(user: string, where: string): Work<LuaTable> {
+    const found = yield* rows(selectExtra, [host, user, store]);
+    const table = new LuaTable();
+    for (const [type, raw] of found) {
+      const extra = codec.decode(type, raw, `${where}[extra]`);
+      if (isTable(extra)) for (const [k, v] of tablePairs(extra)) table.set(k, v);
+    }
+    return table;
+  }
+
+  function* writeExtra(user: string, table: LuaTable, where: string): Work<void> {
+    yield* run(deleteKey, [host, user, store, EXTRA_KEY]);
+    if (table.size > 0) yield* sql.insertRow(user, EXTRA_KEY, codec.encode(tableFromPairs(table), `${where}[extra]`));
+  }
+
+  function* setKeys(user: string, changes: Array<[string, EncodedValue | Value | Remove]>, where: string): Work<void> {
+    const extra = yield* readExtra(user, where);
+    const before = extra.size;
+    let extraChanged = false;
+    for (const [key, change] of changes) {
+      if (hasOwnRow(key, dialect)) {
+        yield* run(deleteKey, [host, user, store, key]);
+        if (change !== REMOVE) yield* sql.insertRow(user, key, change as EncodedValue);
+        // A key written by a whole-table set may sit in the extra row (a `false`); it moves out.
+        if (extra.delete(key)) extraChanged = true;
+      } else {
+        extra.set(key, change === REMOVE ? undefined : (change as Value));
+        extraChanged = true;
+      }
+    }
+    if (extraChanged || extra.size !== before) yield* writeExtra(user, extra, where);
+  }
+
+  function* scanExtras(where: string, includeHostWide: boolean): Work<Array<[string, LuaTable]>> {
+    const found = yield* rows(`SELECT "user", "type", ${value} FROM "prosody" WHERE "host" = ? AND "store" = ? AND "key" = ''`, [host, store]);
+    const out: Array<[string, LuaTable]> = [];
+    for (const [user, type, raw] of found) {
+      if (!includeHostWide && user === "") continue;
+      const extra = codec.decode(type, raw, `${String(user)}@${where}[extra]`);
+      if (isTable(extra)) out.push([String(user), new LuaTable(tablePairs(extra))]);
+    }
+    return out;
+  }
+
+  return {
+    remove: REMOVE,
+    async get(user, key) {
+      const where = describeObject(scope, user);
+      const found = await engine.transaction(`get ${where}`, function* () {
+        return yield* rows(selectKeys, [host, userColumn(user), store, hasOwnRow(key, dialect) ? key : EXTRA_KEY]);
+      });
+      const own = hasOwnRow(key, dialect) ? found.find((row) => columnText(row[0]) === key) : undefined;
+      if (own) return codec.decode(own[1], own[2], `${where}[${JSON.stringify(key)}]`);
+      const extraRow = found.find((row) => columnText(row[0]) === EXTRA_KEY);
+      if (!extraRow) return undefined;
+      const extra = codec.decode(extraRow[1], extraRow[2], `${where}[extra]`);
+      return isTable(extra) ? tableGet(extra, key) : undefined;
+    },
+    async set(user, key, data) {
+      await this.setKeys(user, { [key]: data === undefined || data === null ? REMOVE : data });
+    },
+    async setKeys(user, values) {
+      const where = describeObject(scope, user);
+      // Own rows are encoded before the transaction so that nothing is written when one value cannot be.
+      const changes: Array<[string, EncodedValue | Value | Remove]> = Object.entries(values).map(([key, change]) => [
+        key,
+        change === REMOVE || !hasOwnRow(key, dialect) ? change : codec.encode(change, `[sql] ${where}[${JSON.stringify(key)}]`),
+      ]);
+      await engine.transaction(`set keys of ${where}`, () => setKeys(userColumn(user), changes, where));
+    },
+    async getAll(key) {
+      const where = `${host}/${store}`;
+      const own = hasOwnRow(key, dialect);
+      const [found, extras] = await engine.transaction(`get ${JSON.stringify(key)} of all users of ${where}`, function* () {
+        const ownRows = own
+          ? yield* rows(`SELECT "user", "type", ${value} FROM "prosody" WHERE "host" = ? AND "store" = ? AND "key" = ? AND "user" <> ''`, [
+              host,
+              store,
+              key,
+            ] as Param[])
+          : [];
+        return [ownRows, yield* scanExtras(where, false)] as const;
+      });
+      const result: Record<string, Value> = {};
+      let any = false;
+      for (const [user, table] of extras) {
+        const item = table.get(key);
+        if (item !== undefined) [result[user], any] = [item, true];
+      }
+      for (const [user, type, raw] of found) {
+        [result[String(user)], any] = [codec.decode(type, raw, `${String(user)}@${where}[${JSON.stringify(key)}]`), true];
+      }
+      return any ? result : undefined;
+    },
+    async deleteAll(key) {
+      const where = `${host}/${store}`;
+      await engine.transaction(`delete ${JSON.stringify(key)} of all users of ${where}`, function* () {
+        if (hasOwnRow(key, dialect)) yield* run(`DELETE FROM "prosody" WHERE "host" = ? AND "store" = ? AND "key" = ?`, [host, store, key]);
+        for (const [user, table] of yield* scanExtras(where, true)) {
+          if (table.delete(key)) yield* writeExtra(user, table, `${user}@${where}`);
+        }
+      });
+    },
+  };
+}
+
+/** Prosody's keyval+ over the same rows: the keyval store plus key-by-key access. */
+export function sqlKeyValPlus(scope: StoreScope): KeyValPlusStore {
+  const keyval = sqlKeyVal(scope);
+  const map = sqlMap(scope);
+  return {
+    remove: REMOVE,
+    get: (user: User) => keyval.get(user),
+    set: (user, data) => keyval.set(user, data),
+    items: () => keyval.users(),
+    getKey: (user, key) => map.get(user, key),
+    setKey: (user, key, data) => map.set(user, key, data),
+    setKeys: (user, values) => map.setKeys(user, values),
+    getKeyFromAll: (key) => map.getAll(key),
+    deleteKeyFromAll: (key) => map.deleteAll(key),
+  };
+}
