@@ -1,6 +1,7 @@
 import { StorageError } from "../errors.js";
 import type { User } from "../types.js";
-import { copyArchive, copyKeyVal } from "./copy.js";
+import { archivePages } from "./archive-pages.js";
+import { TargetWriter } from "./target.js";
 import type { DataSource } from "./data-source.js";
 import { discoverStores, type StoreRef } from "./discover.js";
 import { selectStores, type Selection } from "./select.js";
@@ -97,36 +98,48 @@ export async function migrate(options: MigrateOptions): Promise<MigrationReport>
   const hosts = new Set<string>();
   const users = new Set<string>();
   const stores = new Set<string>();
+  const fail = (ref: StoreRef, user: User, error: unknown): void => {
+    const who = user === null ? "host-wide data" : `user ${JSON.stringify(user)}`;
+    const reason = error instanceof Error ? error.message : String(error);
+    const condition = error instanceof StorageError ? error.condition : "backend-failure";
+    const wrapped = new StorageError(condition, `[migrate] ${ref.host} ${ref.type} store ${ref.store}, ${who}: ${reason}`, { cause: error });
+    if (!options.keepGoing) throw wrapped;
+    const failure: MigrationFailure = { host: ref.host, store: ref.store, type: ref.type, user, error: wrapped.message };
+    report.failures.push(failure);
+    progress?.failed?.(failure);
+  };
+  const writer = new TargetWriter(to.manager, fail);
   for (const { ref, user } of units) {
+    let moved = 0;
     try {
-      let moved: number;
       if (ref.type === "keyval") {
-        moved = await copyKeyVal(from.manager, to.manager, ref, user);
-        report.keyvalItems += moved;
-        progress?.moved?.(moved);
+        const value = await (await from.manager.open(ref.host, ref.store)).get(user);
+        if (value !== undefined) {
+          await writer.keyval(ref, user, value);
+          moved = 1;
+          report.keyvalItems++;
+          progress?.moved?.(1);
+        }
       } else {
-        moved = await copyArchive(from.manager, to.manager, ref, user, { pageSize: options.pageSize, onItems: (n) => progress?.moved?.(n) });
-        report.archiveItems += moved;
+        const source = await from.manager.open(ref.host, ref.store, "archive");
+        for await (const page of archivePages(source, user, options.pageSize)) {
+          await writer.archivePage(ref, user, page);
+          moved += page.length;
+          report.archiveItems += page.length;
+          progress?.moved?.(page.length);
+        }
       }
-      if (moved > 0) {
-        hosts.add(ref.host);
-        stores.add(`${ref.host}\0${ref.store}\0${ref.type}`);
-        if (user !== null) users.add(`${ref.host}\0${user}`);
-      }
-      progress?.unitDone?.(ref, user);
     } catch (error) {
-      const who = user === null ? "host-wide data" : `user ${JSON.stringify(user)}`;
-      const reason = error instanceof Error ? error.message : String(error);
-      const condition = error instanceof StorageError ? error.condition : "backend-failure";
-      const wrapped = new StorageError(condition, `[migrate] ${ref.host} ${ref.type} store ${ref.store}, ${who}: ${reason}`, {
-        cause: error,
-      });
-      if (!options.keepGoing) throw wrapped;
-      const failure: MigrationFailure = { host: ref.host, store: ref.store, type: ref.type, user, error: wrapped.message };
-      report.failures.push(failure);
-      progress?.failed?.(failure);
+      fail(ref, user, error);
     }
+    if (moved > 0) {
+      hosts.add(ref.host);
+      stores.add(`${ref.host}\0${ref.store}\0${ref.type}`);
+      if (user !== null) users.add(`${ref.host}\0${user}`);
+    }
+    progress?.unitDone?.(ref, user);
   }
+  await writer.flush();
   report.hosts = hosts.size;
   report.users = users.size;
   report.stores = stores.size;

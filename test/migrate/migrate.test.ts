@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import type { BackendFactory } from "../../src/backend.js";
 import { createMemoryBackend } from "../../src/backends/memory/index.js";
 import { StorageError } from "../../src/errors.js";
+import type { Element } from "ltx";
 import { migrate } from "../../src/migrate/migrate.js";
 import { discoverStores } from "../../src/migrate/discover.js";
 import type { ArchiveStore, KeyValStore } from "../../src/types.js";
@@ -101,6 +102,46 @@ test("a failure stops the run, or with keepGoing is recorded and skipped", async
   assert.deepEqual(report.failures.map((f) => `${f.store} ${f.type} ${f.user}`), ["archive archive bob", "roster keyval bob"]);
   const alice = await (await to.manager.open("example.com", "archive", "archive")).get("alice", "a-00003");
   assert.equal(alice?.value.toString(), chat("bob@example.com", "alice@example.com", "hi 3").toString());
+  await from.manager.close();
+  await to.manager.close();
+});
+
+/** A memory backend with the bulk write path, refusing keyval records of user "bob". */
+const bulkMemory = (calls: string[]): BackendFactory => async (options, context) => {
+  const inner = await createMemoryBackend(options, context);
+  return {
+    ...inner,
+    async bulkAppend(items: Array<{ user: string | null; store: string; key?: string | null; value: Element; when?: number; with?: string }>) {
+      calls.push(`append ${items.length}`);
+      const ids = [];
+      for (const item of items) {
+        const store = (await inner.open(item.store, "archive")) as ArchiveStore;
+        ids.push(await store.append(item.user, item.key ?? null, item.value, item.when, item.with));
+      }
+      return ids;
+    },
+    async bulkSet(rows: Array<{ user: string | null; store: string; data: unknown }>) {
+      calls.push(`set ${rows.length}`);
+      if (rows.some((r) => r.user === "bob")) throw new StorageError("backend-failure", "[bulk] bob refused");
+      for (const row of rows) await ((await inner.open(row.store, "keyval")) as KeyValStore).set(row.user, row.data as never);
+    },
+  };
+};
+
+test("the bulk write path: pages and batched keyval records, a failing batch retried record by record", async () => {
+  const from = memorySource("from", { hosts: { "conference.example.com": { storage: "memory" } } });
+  await fillSample(from.manager, 12);
+  const calls: string[] = [];
+  const to = memorySource("to", { storage: "bulk", backends: { bulk: bulkMemory(calls) } });
+  const report = await migrate({ from, to, keepGoing: true, pageSize: 5 });
+  assert.deepEqual(report.failures.map((f) => `${f.host} ${f.store} ${f.user}`), ["example.com roster bob"]);
+  assert.deepEqual(calls.filter((c) => c.startsWith("append")), ["append 5", "append 5", "append 2", "append 1", "append 3"]);
+  // One batch per backend instance (host) first, then one record at a time for the failing batch.
+  assert.ok(calls.includes("set 2") && calls.includes("set 5"));
+  const roster = await to.manager.open("example.com", "roster");
+  assert.equal(await roster.get("bob"), undefined);
+  assert.ok(await roster.get("alice"));
+  await assert.rejects(migrate({ from, to }), /roster, user "bob": \[bulk\] bob refused/);
   await from.manager.close();
   await to.manager.close();
 });
