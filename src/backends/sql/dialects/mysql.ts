@@ -59,8 +59,10 @@ export const mysqlDialect: Dialect = {
         `"type" TEXT NOT NULL, "value" MEDIUMTEXT NOT NULL) CHARACTER SET '${CHARSET}' COLLATE '${COLLATION}'`,
     },
     // MySQL can index only a prefix of a TEXT column, so keys longer than 20 characters could
-    // collide: that is why Prosody does not make prosodyarchive_index unique here.
-    indexes: prosodyIndexes((names) => names.map((n) => `"${n}"(20)`).join(", "), "INDEX", false),
+    // collide: that is why Prosody does not make prosodyarchive_index unique here. Prosody also
+    // gives the integer columns a prefix length, which MySQL refuses, so its three other archive
+    // indexes are never created (the error is ignored); here they are, without the prefix.
+    indexes: prosodyIndexes((names) => names.map((n) => (n === "when" || n === "sort_id" ? `"${n}"` : `"${n}"(20)`)).join(", "), "INDEX", false),
     upgrades,
   },
   probe: {
