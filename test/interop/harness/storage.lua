@@ -1,0 +1,101 @@
+-- Drives Prosody 0.12's own storage layer standalone, for xmppstore's interop tests.
+--
+--   lua5.4 storage.lua [REQUEST.json]      (the request is read from stdin without an argument)
+--
+-- Boots Prosody's libraries the way prosody-migrator does, activates the hosts of the request
+-- with their options (storage = "internal" | "sql" | { store = backend }, sql = {...}, any other
+-- option such as storage_archive_item_limit), runs the operations in order through
+-- storagemanager, and prints one line of JSON as the last line of stdout:
+--
+--   { "ok": true, "results": [ { "ok": true, ... } | { "ok": false, "error": "...", "condition": "..." } ],
+--     "log": [ "warn storagemanager: ..." ] }
+--
+-- A failing operation does not stop the others. Stored values (keyval data, archive items)
+-- cross in the dump format's VALUE encoding (see dumpvalue.lua). The TypeScript side is
+-- test/helpers/prosody.ts; the operations and their fields are documented there.
+
+local harness_dir = (arg and arg[0] or ""):match("^(.*)/[^/]*$") or ".";
+package.path = "/usr/lib/prosody/?.lua;" .. harness_dir .. "/?.lua;" .. package.path;
+package.cpath = "/usr/lib/prosody/?.so;" .. package.cpath;
+
+-- luacheck: ignore 111 (prosody-migrator sets these globals too)
+CFG_SOURCEDIR = "/usr/lib/prosody";
+CFG_PLUGINDIR = "/usr/lib/prosody/modules/";
+CFG_CONFIGDIR = "/etc/prosody";
+
+local dv = require "dumpvalue";
+local logger = require "util.logger";
+
+local log_lines = {};
+logger.add_simple_sink(function(source, level, message)
+	log_lines[#log_lines + 1] = level .. " " .. tostring(source) .. ": " .. tostring(message);
+end, { "warn", "error" });
+
+local request_text;
+if arg[1] then
+	local file = assert(io.open(arg[1], "rb"));
+	request_text = file:read("a");
+	file:close();
+else
+	request_text = io.read("a");
+end
+
+local function finish(response)
+	response.log = dv.array(log_lines);
+	io.stdout:write("\n", dv.json(response), "\n");
+	io.stdout:flush();
+end
+
+local ok, request = pcall(dv.parse_json, request_text);
+if not ok then
+	finish({ ok = false, error = "bad request: " .. tostring(request) });
+	os.exit(2);
+end
+
+local data_path = request.data_path;
+if type(data_path) ~= "string" or data_path:sub(1, 1) ~= "/" then
+	finish({ ok = false, error = "bad request: data_path must be an absolute path" });
+	os.exit(2);
+end
+CFG_DATADIR = data_path;
+
+local startup = require "util.startup";
+startup.init_global_state();
+prosody.process_type = "migrator";
+prosody.paths.data = data_path;
+prosody.config_loaded = true; -- net.server refuses to load without it
+startup.load_libraries();
+prosody.core_post_stanza = function()
+	error("stanzas cannot be sent from the storage harness", 0);
+end
+
+local cm = require "core.configmanager";
+-- Autoloaded modules that need a running server (mod_posix even refuses to load as root).
+cm.set("*", "modules_disabled", { "posix", "presence", "message", "iq", "offline", "c2s", "s2s", "s2s_auth_certs" });
+cm.set("*", "data_path", data_path);
+for name, value in pairs(request.options or {}) do
+	cm.set("*", name, dv.decode(value));
+end
+
+local sm = require "core.storagemanager";
+local hm = require "core.hostmanager";
+sm.olddm.set_data_path(data_path);
+
+for host, options in pairs(request.hosts or {}) do
+	for name, value in pairs(options) do
+		cm.set(host, name, dv.decode(value));
+	end
+	local activated, err = hm.activate(host, {});
+	if not activated then
+		finish({ ok = false, error = ("cannot activate host %s: %s"):format(host, tostring(err)) });
+		os.exit(1);
+	end
+end
+
+local ops = require "operations"(sm, dv);
+
+local results = {};
+for i, op in ipairs(request.ops or {}) do
+	results[i] = ops.run(op);
+end
+finish({ ok = true, results = dv.array(results) });
