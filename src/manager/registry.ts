@@ -8,6 +8,7 @@ type FactoryLoader = () => Promise<BackendFactory>;
 
 /** Built-in backends, imported only when first used. */
 const BUILTINS: Record<string, FactoryLoader> = {
+  internal: async () => (await import("../backends/internal/index.js")).createInternalBackend,
   memory: async () => (await import("../backends/memory/index.js")).createMemoryBackend,
   null: async () => (await import("../backends/null/index.js")).createNullBackend,
   none: async () => (await import("../backends/none/index.js")).createNoneBackend,

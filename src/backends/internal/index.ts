@@ -1,0 +1,126 @@
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
+import type { Backend, BackendFactory } from "../../backend.js";
+import type { HostOptions } from "../../manager/config.js";
+import { StorageError } from "../../errors.js";
+import { internalArchive } from "./archive.js";
+import { writing, type InternalContext } from "./context.js";
+import { discoverStores } from "./discover.js";
+import { FileMutex } from "./file-mutex.js";
+import { isNotFound, removeFile } from "./files.js";
+import { DEFAULT_INDEX_CACHE_ITEMS, IndexCache } from "./index-cache.js";
+import { internalKeyVal } from "./keyval.js";
+import { internalMap } from "./map.js";
+import { encodeChecked } from "./names.js";
+import { HostLayout } from "./paths.js";
+import { lockDataDir } from "./process-lock.js";
+
+/** Prosody's default `storage_archive_item_limit` for this backend. */
+export const INTERNAL_ARCHIVE_LIMIT = 10000;
+
+/** Options of the internal backend, beyond Prosody's `data_path` and `storage_archive_item_limit`. */
+export interface InternalOptions {
+  /**
+   * `internal_durable`: fsync every written file and its directory before a write resolves,
+   * so acknowledged data survives a power loss. Default `false`, as Prosody never fsyncs.
+   */
+  internal_durable?: boolean;
+  /** `internal_index_cache_items`: archive items kept indexed in memory per data directory. */
+  internal_index_cache_items?: number;
+}
+
+function invalid(message: string): never {
+  throw new StorageError("invalid-input", `[internal] invalid configuration: ${message}`);
+}
+
+function readOptions(options: HostOptions): { dataPath: string; durable: boolean; quota: number; cacheItems: number } {
+  const durable = options.internal_durable ?? false;
+  if (typeof durable !== "boolean") invalid("internal_durable must be true or false");
+  const cacheItems = options.internal_index_cache_items ?? DEFAULT_INDEX_CACHE_ITEMS;
+  if (!(Number.isSafeInteger(cacheItems) && (cacheItems as number) >= 0)) invalid("internal_index_cache_items must be a whole number >= 0");
+  return {
+    dataPath: options.data_path ?? "./data",
+    durable,
+    quota: options.storage_archive_item_limit ?? INTERNAL_ARCHIVE_LIMIT,
+    cacheItems: cacheItems as number,
+  };
+}
+
+/**
+ * Prosody's own file storage (mod_storage_internal + util.datamanager), file for file:
+ * keyval data in `.dat` Lua files, archives in `.list` files, under `data_path`.
+ */
+export const createInternalBackend: BackendFactory = (options, backendContext): Backend => {
+  const { dataPath, durable, quota, cacheItems } = readOptions(options);
+  const layout = new HostLayout(dataPath, backendContext.host);
+  const shared = backendContext.shared;
+  const root = layout.root;
+  // One queue, index cache and lock per data directory, shared by every host that uses it.
+  const mutexP = shared.get(`internal:mutex:${root}`, () => new FileMutex(), (mutex) => mutex.idle());
+  const indexesP = shared.get(`internal:indexes:${root}`, () => new IndexCache(cacheItems), (cache) => cache.clear());
+  let locked = false;
+  const lockForWriting = async () => {
+    if (locked) return;
+    await shared.get(`internal:lock:${root}`, () => lockDataDir(root), (lock) => lock.release());
+    locked = true;
+  };
+
+  let contextP: Promise<InternalContext> | undefined;
+  const context = () =>
+    (contextP ??= Promise.all([mutexP, indexesP]).then(([mutex, indexes]) => ({
+      layout,
+      durable,
+      mutex,
+      lockForWriting,
+      indexes,
+      quota,
+      logger: backendContext.logger,
+    })));
+
+  return {
+    async open(store, type) {
+      layout.storeDir(store); // rejects a store name that cannot be a file name, before any use
+      const ctx = await context();
+      switch (type) {
+        case "keyval":
+          return internalKeyVal(ctx, store);
+        case "map":
+          return internalMap(ctx, store);
+        case "archive":
+          return internalArchive(ctx, store);
+        default:
+          throw new StorageError("unsupported-store", `[internal] no ${type} stores (keyval, map and archive only)`);
+      }
+    },
+
+    /** As Prosody: removes the user's `.dat`, `.list` (and `.lidx`) file in every store directory of the host. */
+    async purge(user) {
+      const ctx = await context();
+      const userFile = encodeChecked(user, "user");
+      let stores: string[];
+      try {
+        stores = (await readdir(layout.hostDir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+      } catch (error) {
+        if (isNotFound(error)) return;
+        throw error;
+      }
+      for (const dir of stores) {
+        for (const ext of ["dat", "lidx", "list"]) {
+          const file = join(layout.hostDir, dir, `${userFile}.${ext}`);
+          await writing(ctx, file, async () => {
+            await removeFile(file, durable);
+            ctx.indexes.delete(file);
+          });
+        }
+      }
+    },
+
+    discover: () => discoverStores(root, backendContext.logger.warn),
+
+    async close() {
+      await (await mutexP).idle();
+    },
+  };
+};
+
+export default createInternalBackend;

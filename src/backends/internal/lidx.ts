@@ -1,0 +1,93 @@
+import { open } from "node:fs/promises";
+import { isNotFound, removeFile } from "./files.js";
+
+/**
+ * Prosody 13's `.lidx` file, the offset index it keeps beside a `.list` (util/datamanager.lua):
+ * native `size_t` numbers (`string.pack("T")`, 8 bytes little-endian on the 64-bit machines
+ * Prosody runs on): first the magic number 7767640 ("T9" for Prosody, index version 1), then for
+ * each item the byte offset where it ends. Item i starts where item i-1 ends (item 1 at 0).
+ *
+ * Prosody 13 trusts an index whose magic matches without checking it against the list, and
+ * Prosody 0.12 never updates it, so a wrong index makes Prosody 13 return wrong items. This
+ * module therefore never creates one, extends one only when it is exactly right, and removes
+ * any it finds wrong; Prosody 13 rebuilds a missing index on its next read.
+ */
+export const LIDX_MAGIC = 7767640n;
+const ENTRY = 8;
+
+/** What `.lidx` says: the end offset of every item, or `undefined` if it is missing or not an index. */
+export async function readLidx(path: string): Promise<number[] | undefined> {
+  let bytes: Buffer;
+  try {
+    const handle = await open(path, "r");
+    try {
+      bytes = await handle.readFile();
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+  if (bytes.length < ENTRY || bytes.readBigUInt64LE(0) !== LIDX_MAGIC) return undefined;
+  const ends: number[] = [];
+  for (let at = ENTRY; at + ENTRY <= bytes.length; at += ENTRY) ends.push(Number(bytes.readBigUInt64LE(at)));
+  return ends;
+}
+
+function sameEnds(found: readonly number[], expected: readonly number[]): boolean {
+  return found.length === expected.length && found.every((end, i) => end === expected[i]);
+}
+
+/**
+ * Checks an existing `.lidx` against the item ends xmppstore computed from the list itself,
+ * and removes it unless it matches exactly. Returns whether a correct index remains.
+ */
+export async function verifyLidx(path: string, ends: readonly number[], durable: boolean): Promise<boolean> {
+  let found: number[] | undefined;
+  try {
+    found = await readLidx(path);
+  } catch {
+    found = undefined;
+  }
+  if (found !== undefined && sameEnds(found, ends)) return true;
+  await removeFile(path, durable);
+  return false;
+}
+
+/**
+ * After appending an item that spans [start, end) to the list: extends an existing `.lidx` if
+ * its last entry is `start` (it described the list exactly before the append), else removes it.
+ * A list without an index is left without one.
+ */
+export async function extendLidx(path: string, start: number, end: number, durable: boolean): Promise<void> {
+  let handle;
+  try {
+    handle = await open(path, "r+");
+  } catch (error) {
+    if (isNotFound(error)) return;
+    throw error;
+  }
+  let valid = false;
+  try {
+    const { size } = await handle.stat();
+    const head = Buffer.alloc(ENTRY);
+    const tail = Buffer.alloc(ENTRY);
+    if (size >= 2 * ENTRY && size % ENTRY === 0) {
+      await handle.read(head, 0, ENTRY, 0);
+      await handle.read(tail, 0, ENTRY, size - ENTRY);
+      valid = head.readBigUInt64LE(0) === LIDX_MAGIC && tail.readBigUInt64LE(0) === BigInt(start) && start > 0;
+    }
+    if (valid) {
+      const entry = Buffer.alloc(ENTRY);
+      entry.writeBigUInt64LE(BigInt(end));
+      await handle.write(entry, 0, ENTRY, size);
+      if (durable) await handle.sync();
+    }
+  } finally {
+    await handle.close();
+  }
+  if (!valid) await removeFile(path, durable);
+}
+
+export { removeFile as removeLidx };

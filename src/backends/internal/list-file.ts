@@ -1,0 +1,126 @@
+import { open, type FileHandle } from "node:fs/promises";
+import { StorageError } from "../../errors.js";
+import { scanList } from "./codec.js";
+import { ensureDir, FILE_MODE, isNotFound } from "./files.js";
+import type { IndexCache } from "./index-cache.js";
+import { identityOf, ListIndex, sameIdentity } from "./list-index.js";
+import { verifyLidx } from "./lidx.js";
+import { dirname } from "node:path";
+
+/** Reads bytes [start, end) of an open file. */
+export async function readRange(handle: FileHandle, start: number, end: number): Promise<Buffer> {
+  const buffer = Buffer.allocUnsafe(end - start);
+  let done = 0;
+  while (done < buffer.length) {
+    const { bytesRead } = await handle.read(buffer, done, buffer.length - done, start + done);
+    if (bytesRead === 0) throw new Error(`file ended at byte ${start + done}, expected ${end}`);
+    done += bytesRead;
+  }
+  return buffer;
+}
+
+/** An open `.list` file and its index, valid for the file version the handle shows. */
+export interface OpenList {
+  readonly path: string;
+  /** Undefined when the file does not exist (and was not created). */
+  readonly handle: FileHandle | undefined;
+  readonly index: ListIndex;
+}
+
+function failure(path: string, doing: string, error: unknown): StorageError {
+  if (error instanceof StorageError) return error;
+  return new StorageError("backend-failure", `[internal] cannot ${doing} ${path}: ${(error as Error).message}`, { cause: error });
+}
+
+/**
+ * Brings the index of an open list up to date with the file the handle shows: kept as is when
+ * size, mtime, ctime and inode are unchanged; extended by scanning only the new bytes when
+ * the same file only grew (another process appended); rebuilt from the whole file otherwise.
+ */
+async function currentIndex(path: string, handle: FileHandle, cache: IndexCache, durable: boolean): Promise<ListIndex> {
+  const identity = identityOf(await handle.stat());
+  const cached = cache.get(path);
+  if (cached?.identity && sameIdentity(cached.identity, identity)) return cached;
+  if (
+    cached?.identity &&
+    cached.identity.ino === identity.ino &&
+    cached.identity.dev === identity.dev &&
+    cached.tornBytes === 0 &&
+    identity.size > cached.end
+  ) {
+    const tail = await readRange(handle, cached.end, identity.size);
+    const scanned = scanList(tail, path, cached.end);
+    for (const item of scanned.items) cached.push(item);
+    cached.end = scanned.end;
+    cached.identity = identity;
+    cache.set(path, cached);
+    return cached;
+  }
+  const bytes = await readRange(handle, 0, identity.size);
+  const scanned = scanList(bytes, path, 0);
+  const index = new ListIndex(identity, scanned.items, scanned.end);
+  const ends = index.keys.map((_, i) => index.range(i)[1]);
+  await verifyLidx(path.replace(/\.list$/, ".lidx"), ends, durable);
+  cache.set(path, index);
+  return index;
+}
+
+/**
+ * Opens a list for reading (`create` false: a missing file gives an empty index and no handle)
+ * or for appending (`create` true: the file and its directory are made, mode 0640/0750).
+ * The caller closes `handle`.
+ */
+export async function openList(path: string, cache: IndexCache, create: boolean, durable: boolean): Promise<OpenList> {
+  let handle: FileHandle;
+  try {
+    if (create) await ensureDir(dirname(path));
+    handle = await open(path, create ? "a+" : "r", FILE_MODE);
+  } catch (error) {
+    if (!create && isNotFound(error)) {
+      cache.delete(path);
+      return { path, handle: undefined, index: new ListIndex(undefined) };
+    }
+    throw failure(path, "open", error);
+  }
+  try {
+    return { path, handle, index: await currentIndex(path, handle, cache, durable) };
+  } catch (error) {
+    await handle.close();
+    throw failure(path, "read", error);
+  }
+}
+
+/**
+ * The stored bytes of the items at `positions` (in the order given). Neighbouring items are
+ * read together, so a page of consecutive items costs one read.
+ */
+export async function readItemBytes(list: OpenList, positions: readonly number[]): Promise<Buffer[]> {
+  if (positions.length === 0 || !list.handle) return [];
+  const order = [...new Set(positions)].sort((a, b) => a - b);
+  const bytes = new Map<number, Buffer>();
+  const GAP = 16 * 1024; // read through small gaps rather than issuing another read
+  const CHUNK = 4 * 1024 * 1024;
+  try {
+    for (let k = 0; k < order.length; ) {
+      const first = order[k];
+      const chunkStart = list.index.range(first)[0];
+      let last = k;
+      while (
+        last + 1 < order.length &&
+        list.index.range(order[last + 1])[0] - list.index.range(order[last])[1] <= GAP &&
+        list.index.range(order[last + 1])[1] - chunkStart <= CHUNK
+      ) {
+        last++;
+      }
+      const chunk = await readRange(list.handle, chunkStart, list.index.range(order[last])[1]);
+      for (let j = k; j <= last; j++) {
+        const [start, end] = list.index.range(order[j]);
+        bytes.set(order[j], chunk.subarray(start - chunkStart, end - chunkStart));
+      }
+      k = last + 1;
+    }
+  } catch (error) {
+    throw failure(list.path, "read", error);
+  }
+  return positions.map((i) => bytes.get(i)!);
+}

@@ -1,0 +1,98 @@
+import { stat } from "node:fs/promises";
+import { dirname } from "node:path";
+import { StorageError } from "../../errors.js";
+import { removeFile, syncDir, writeFileAtomic } from "./files.js";
+import type { IndexCache } from "./index-cache.js";
+import { identityOf, ListIndex, type ScannedItem } from "./list-index.js";
+import { extendLidx } from "./lidx.js";
+import { readItemBytes, type OpenList } from "./list-file.js";
+
+/** A serialised `item(...);\n` with the fields the index keeps. */
+export interface EncodedItem {
+  bytes: Uint8Array;
+  key: string;
+  when: number;
+  with?: string;
+}
+
+function failure(path: string, doing: string, error: unknown): StorageError {
+  if (error instanceof StorageError) return error;
+  return new StorageError("backend-failure", `[internal] cannot ${doing} ${path}: ${(error as Error).message}`, { cause: error });
+}
+
+export function lidxPathOf(listPath: string): string {
+  return listPath.replace(/\.list$/, ".lidx");
+}
+
+/**
+ * Appends one item to a list opened with `create`. A torn item left at the end by an
+ * interrupted append is cut off first, so the new item follows the last complete one; earlier
+ * bytes are never rewritten, so an interruption at any byte leaves every earlier item intact.
+ */
+export async function appendItem(list: OpenList, item: EncodedItem, cache: IndexCache, durable: boolean): Promise<void> {
+  const { handle, index, path } = list;
+  if (!handle) throw new Error("appendItem needs a list opened for writing");
+  const start = index.end;
+  try {
+    if (index.tornBytes > 0) await handle.truncate(start);
+    // The handle is in append mode: the write lands at the end, which is now `start`.
+    await handle.write(item.bytes, 0, item.bytes.length);
+    if (durable) {
+      await handle.sync();
+      if (start === 0) await syncDir(dirname(path));
+    }
+    const entry: ScannedItem = { start, end: start + item.bytes.length, key: item.key, when: item.when };
+    if (item.with !== undefined) entry.with = item.with;
+    index.push(entry);
+    index.identity = identityOf(await handle.stat());
+    cache.set(path, index);
+    await extendLidx(lidxPathOf(path), start, entry.end, durable);
+  } catch (error) {
+    // The index no longer matches the file for sure; the next operation rebuilds it.
+    cache.delete(path);
+    throw failure(path, "append to", error);
+  }
+}
+
+/** A step of a rewrite: copy the stored item at this position, or write this new item. */
+export type RewriteStep = number | EncodedItem;
+
+/**
+ * Replaces a list by `plan`: stored items copied byte for byte and new items, in that order,
+ * via a scratch file and rename as Prosody does; an empty plan removes the file. Prosody 13's
+ * `.lidx` is removed first, as Prosody does before rewriting (it rebuilds it when next read).
+ */
+export async function rewriteList(list: OpenList, plan: readonly RewriteStep[], cache: IndexCache, durable: boolean): Promise<void> {
+  const { path, index } = list;
+  try {
+    await removeFile(lidxPathOf(path), durable);
+    const copied = plan.filter((step): step is number => typeof step === "number");
+    const stored = await readItemBytes(list, copied);
+    const fresh = new ListIndex(undefined);
+    const parts: Uint8Array[] = [];
+    let offset = 0;
+    let k = 0;
+    for (const step of plan) {
+      const item: EncodedItem =
+        typeof step === "number"
+          ? { bytes: stored[k++], key: index.keys[step], when: index.whens[step], with: index.withs[step] }
+          : step;
+      const entry: ScannedItem = { start: offset, end: offset + item.bytes.length, key: item.key, when: item.when };
+      if (item.with !== undefined) entry.with = item.with;
+      fresh.push(entry);
+      parts.push(item.bytes);
+      offset += item.bytes.length;
+    }
+    if (parts.length === 0) {
+      await removeFile(path, durable);
+      cache.delete(path);
+      return;
+    }
+    await writeFileAtomic(path, Buffer.concat(parts), durable);
+    fresh.identity = identityOf(await stat(path));
+    cache.set(path, fresh);
+  } catch (error) {
+    cache.delete(path);
+    throw failure(path, "rewrite", error);
+  }
+}
