@@ -21,21 +21,26 @@ describe("internal: crash safety of archives", () => {
       const full = await readFile(path);
       await sm.close();
       // Every proper prefix of the third item's bytes is a possible state after a crash.
+      sm = new StorageManager({ data_path: dir });
+      archive = await sm.open("example.com", "archive", "archive");
       for (let cut = intact.length; cut < full.length; cut++) {
+        // Written in place, as a crash leaves it; the index must notice the change.
         await writeFile(path, full.subarray(0, cut));
-        sm = new StorageManager({ data_path: dir });
-        archive = await sm.open("example.com", "archive", "archive");
+        // Cut after `)` or `)`+`;`: the statement is complete, and Lua reads it too.
+        const expected = cut >= full.length - 2 ? ["one", "two", "three: ünïcødé \"quoted\"\nline"] : ["one", "two"];
         const found = await archive.find("juliet", { total: true });
-        assert.deepEqual(await bodies(found), ["one", "two"], `cut at ${cut}`);
-        assert.equal(found.total, 2, `cut at ${cut}`);
-        if (cut % 37 === 0 || cut === full.length - 1) {
+        assert.deepEqual(await bodies(found), expected, `cut at ${cut}`);
+        assert.equal(found.total, expected.length, `cut at ${cut}`);
+        if (cut % 37 === 0 || cut >= full.length - 2) {
           await archive.append("juliet", null, chat("after"), T0 + 3);
-          assert.deepEqual(await bodies(await archive.find("juliet")), ["one", "two", "after"], `append after cut at ${cut}`);
+          assert.deepEqual(await bodies(await archive.find("juliet")), [...expected, "after"], `append after cut at ${cut}`);
+          const lines = (await readFile(path, "latin1")).split("\n");
+          assert.equal(lines.filter((line) => line.startsWith("item(")).length, expected.length + 1, "every item on a line of its own");
           const repaired = await readFile(path);
           assert.deepEqual(repaired.subarray(0, intact.length), intact, "earlier bytes untouched");
         }
-        await sm.close();
       }
+      await sm.close();
     }));
 
   it("notices a torn tail written while it had the file indexed", () =>

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { readFile, stat, writeFile } from "node:fs/promises";
+import { appendFile, readFile, stat, writeFile } from "node:fs/promises";
+import { StorageManager } from "../../src/manager/manager.js";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { LIDX_MAGIC, readLidx } from "../../src/backends/internal/lidx.js";
@@ -38,17 +39,32 @@ describe("internal: keeping Prosody 13's .lidx right", () => {
       assert.deepEqual(await readLidx(join(dir, LIDX)), await itemEnds(join(dir, LIST)));
     }));
 
-  it("removes a stale index when reading, and the index on any rewrite", () =>
+  it("removes a stale index when it reads the list", () =>
     withManager(async (sm, dir) => {
       const archive = await sm.open("example.com", "archive", "archive");
       for (let i = 0; i < 3; i++) await archive.append("juliet", `k${i}`, chat(`m${i}`), T0 + i);
       const ends = await itemEnds(join(dir, LIST));
-      // As if Prosody 0.12 had appended after Prosody 13 wrote the index.
-      await writeFile(join(dir, LIDX), lidxBytes(ends.slice(0, 2)));
-      assert.deepEqual(await bodies(await archive.find("juliet")), ["m0", "m1", "m2"]);
-      assert.equal(await exists(join(dir, LIDX)), false);
-
+      // Prosody 13 wrote a correct index, then Prosody 0.12 appended an item without updating it.
       await writeFile(join(dir, LIDX), lidxBytes(ends));
+      assert.deepEqual(await bodies(await archive.find("juliet")), ["m0", "m1", "m2"]);
+      const text = await readFile(join(dir, LIST), "utf8");
+      await appendFile(join(dir, LIST), text.slice(ends[1]).replace('"k2"', '"k3"').replace('"m2"', '"m3"'));
+      assert.deepEqual(await bodies(await archive.find("juliet")), ["m0", "m1", "m2", "m3"]);
+      assert.equal(await exists(join(dir, LIDX)), false, "the index no longer matching the list is removed");
+      // A wrong index found when a list is first indexed is removed too.
+      await writeFile(join(dir, LIDX), lidxBytes(ends.slice(0, 2)));
+      await sm.close();
+      const sm2 = new StorageManager({ data_path: dir });
+      assert.deepEqual(await bodies(await (await sm2.open("example.com", "archive", "archive")).find("juliet")), ["m0", "m1", "m2", "m3"]);
+      await sm2.close();
+      assert.equal(await exists(join(dir, LIDX)), false);
+    }));
+
+  it("removes the index on any rewrite, as Prosody does", () =>
+    withManager(async (sm, dir) => {
+      const archive = await sm.open("example.com", "archive", "archive");
+      for (let i = 0; i < 3; i++) await archive.append("juliet", `k${i}`, chat(`m${i}`), T0 + i);
+      await writeFile(join(dir, LIDX), lidxBytes(await itemEnds(join(dir, LIST))));
       await archive.delete("juliet", { key: "k1" });
       assert.equal(await exists(join(dir, LIDX)), false, "rewritten lists lose their index, as in Prosody");
       await writeFile(join(dir, LIDX), lidxBytes(await itemEnds(join(dir, LIST))));

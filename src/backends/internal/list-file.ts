@@ -3,7 +3,7 @@ import { StorageError } from "../../errors.js";
 import { scanList } from "./codec.js";
 import { ensureDir, FILE_MODE, isNotFound } from "./files.js";
 import type { IndexCache } from "./index-cache.js";
-import { identityOf, ListIndex, sameIdentity } from "./list-index.js";
+import { identityOf, ListIndex, sameIdentity, type FileIdentity } from "./list-index.js";
 import { verifyLidx } from "./lidx.js";
 import { dirname } from "node:path";
 
@@ -33,6 +33,32 @@ function failure(path: string, doing: string, error: unknown): StorageError {
 }
 
 /**
+ * Extends `cached` with the items another process appended to the same file, scanning from its
+ * last known item on: that item must still be there, byte range and id unchanged, else the file
+ * was changed some other way and `false` says to rebuild from the whole file.
+ */
+async function extendIndex(path: string, handle: FileHandle, cached: ListIndex, identity: FileIdentity): Promise<boolean> {
+  const last = cached.length - 1;
+  if (last < 0 || cached.tornBytes > 0 || identity.size <= cached.end) return false;
+  if (cached.identity?.ino !== identity.ino || cached.identity.dev !== identity.dev) return false;
+  const [base, lastEnd] = cached.range(last);
+  const tail = await readRange(handle, base, identity.size);
+  let scanned;
+  try {
+    scanned = scanList(tail, path, base, last);
+  } catch {
+    return false;
+  }
+  const [again, ...added] = scanned.items;
+  if (!again || again.start !== base || again.end !== lastEnd || again.key !== cached.keys[last]) return false;
+  for (const item of added) cached.push(item);
+  cached.endsWithNewline = endsWithNewline(tail, scanned.end - base);
+  cached.end = scanned.end;
+  cached.identity = identity;
+  return true;
+}
+
+/**
  * Brings the index of an open list up to date with the file the handle shows: kept as is when
  * size, mtime, ctime and inode are unchanged; extended by scanning only the new bytes when
  * the same file only grew (another process appended); rebuilt from the whole file otherwise.
@@ -41,28 +67,32 @@ async function currentIndex(path: string, handle: FileHandle, cache: IndexCache,
   const identity = identityOf(await handle.stat());
   const cached = cache.get(path);
   if (cached?.identity && sameIdentity(cached.identity, identity)) return cached;
-  if (
-    cached?.identity &&
-    cached.identity.ino === identity.ino &&
-    cached.identity.dev === identity.dev &&
-    cached.tornBytes === 0 &&
-    identity.size > cached.end
-  ) {
-    const tail = await readRange(handle, cached.end, identity.size);
-    const scanned = scanList(tail, path, cached.end);
-    for (const item of scanned.items) cached.push(item);
-    cached.end = scanned.end;
-    cached.identity = identity;
+  if (cached && (await extendIndex(path, handle, cached, identity))) {
+    await afterExternalChange(path, cached, durable);
     cache.set(path, cached);
     return cached;
   }
   const bytes = await readRange(handle, 0, identity.size);
-  const scanned = scanList(bytes, path, 0);
+  const scanned = scanList(bytes, path, 0, 0);
   const index = new ListIndex(identity, scanned.items, scanned.end);
-  const ends = index.keys.map((_, i) => index.range(i)[1]);
-  await verifyLidx(path.replace(/\.list$/, ".lidx"), ends, durable);
+  index.endsWithNewline = endsWithNewline(bytes, scanned.end);
+  await afterExternalChange(path, index, durable);
   cache.set(path, index);
   return index;
+}
+
+/** True when the complete items end with a newline (or there are none). */
+function endsWithNewline(bytes: Uint8Array, end: number): boolean {
+  return end <= 0 || bytes[end - 1] === 0x0a;
+}
+
+/**
+ * The list changed behind our back (or was never indexed): a Prosody 13 `.lidx` beside it may
+ * now be stale, e.g. after Prosody 0.12 appended, so it is checked and removed unless exact.
+ */
+async function afterExternalChange(path: string, index: ListIndex, durable: boolean): Promise<void> {
+  const ends = index.keys.map((_, i) => index.range(i)[1]);
+  await verifyLidx(path.replace(/\.list$/, ".lidx"), ends, durable);
 }
 
 /**

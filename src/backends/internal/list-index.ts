@@ -42,6 +42,8 @@ export class ListIndex {
   readonly starts: number[] = [];
   /** End of the last complete item: bytes after it are a torn (interrupted) append. */
   end = 0;
+  /** False when the last complete item is not followed by a newline (a file not written by us or Prosody). */
+  endsWithNewline = true;
   /** True while `when` never decreases in archive order, so time ranges can be binary-searched. */
   whenSorted = true;
   readonly #positions = new Map<string, number>();

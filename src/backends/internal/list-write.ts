@@ -15,6 +15,13 @@ export interface EncodedItem {
   with?: string;
 }
 
+const NEWLINE = Buffer.from("\n");
+
+/** An item's bytes ending with a newline, so that the next item starts on a new line. */
+function ownLine(bytes: Uint8Array): Uint8Array {
+  return bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a ? Buffer.concat([bytes, NEWLINE]) : bytes;
+}
+
 function failure(path: string, doing: string, error: unknown): StorageError {
   if (error instanceof StorageError) return error;
   return new StorageError("backend-failure", `[internal] cannot ${doing} ${path}: ${(error as Error).message}`, { cause: error });
@@ -33,17 +40,20 @@ export async function appendItem(list: OpenList, item: EncodedItem, cache: Index
   const { handle, index, path } = list;
   if (!handle) throw new Error("appendItem needs a list opened for writing");
   const start = index.end;
+  // Items must start on a line of their own: Prosody 13 finds item boundaries line by line.
+  const bytes = index.endsWithNewline ? item.bytes : Buffer.concat([NEWLINE, item.bytes]);
   try {
     if (index.tornBytes > 0) await handle.truncate(start);
     // The handle is in append mode: the write lands at the end, which is now `start`.
-    await handle.write(item.bytes, 0, item.bytes.length);
+    await handle.write(bytes, 0, bytes.length);
     if (durable) {
       await handle.sync();
       if (start === 0) await syncDir(dirname(path));
     }
-    const entry: ScannedItem = { start, end: start + item.bytes.length, key: item.key, when: item.when };
+    const entry: ScannedItem = { start, end: start + bytes.length, key: item.key, when: item.when };
     if (item.with !== undefined) entry.with = item.with;
     index.push(entry);
+    index.endsWithNewline = true;
     index.identity = identityOf(await handle.stat());
     cache.set(path, index);
     await extendLidx(lidxPathOf(path), start, entry.end, durable);
@@ -75,7 +85,7 @@ export async function rewriteList(list: OpenList, plan: readonly RewriteStep[], 
     for (const step of plan) {
       const item: EncodedItem =
         typeof step === "number"
-          ? { bytes: stored[k++], key: index.keys[step], when: index.whens[step], with: index.withs[step] }
+          ? { bytes: ownLine(stored[k++]), key: index.keys[step], when: index.whens[step], with: index.withs[step] }
           : step;
       const entry: ScannedItem = { start: offset, end: offset + item.bytes.length, key: item.key, when: item.when };
       if (item.with !== undefined) entry.with = item.with;

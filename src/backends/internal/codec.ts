@@ -1,0 +1,104 @@
+import type { Element } from "ltx";
+import { StorageError } from "../../errors.js";
+import {
+  elementFromTable,
+  parseDatFile,
+  parseListItems,
+  scanListItems,
+  serializeDatFile,
+  serializeListItem,
+  tableFromElement,
+} from "../../format/lua/index.js";
+import { isTable, tableFromPairs, tableGet, tablePairs, type LuaKey, type Value } from "../../values/index.js";
+import type { ScannedItem } from "./list-index.js";
+
+/**
+ * The backend's use of the Lua codec (src/format/lua): whole `.dat` files, and `.list` items
+ * in Prosody's archive shape, `st.preserialize(stanza)` plus `key`, `when`, `with` and
+ * `attr.stamp`.
+ */
+
+const lossy = new TextDecoder("utf-8");
+const text = (value: string | Uint8Array) => (typeof value === "string" ? value : lossy.decode(value));
+
+/** The value of a `.dat` file; `undefined` for an empty file or `return nil`. */
+export function decodeDat(bytes: Uint8Array, file: string): Value | undefined {
+  return parseDatFile(bytes, file);
+}
+
+/** A `.dat` file's bytes: `return <value>;\n`. */
+export function encodeDat(value: Value, file: string): string {
+  return serializeDatFile(value, file);
+}
+
+/** XEP-0082 UTC time of `when` to the second, as Prosody's `util.datetime.datetime`. */
+export function stampOf(when: number): string {
+  const ms = Math.floor(when) * 1000;
+  if (!(Math.abs(ms) <= 8.64e15)) throw new StorageError("invalid-input", `[internal] when ${when} is out of range`);
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/** Seconds of a XEP-0082 stamp, for old items that have `attr.stamp` but no `when`. */
+function parseStamp(stamp: Value | undefined): number | undefined {
+  if (typeof stamp !== "string") return undefined;
+  const ms = Date.parse(stamp);
+  return Number.isNaN(ms) ? undefined : ms / 1000;
+}
+
+/** One archive item as the bytes of `item({...});\n`. */
+export function encodeListItem(value: Element, key: string, when: number, with_: string | undefined): Buffer {
+  const stanza = tableFromElement(value);
+  const pairs: Array<[LuaKey, Value]> = [];
+  for (const [field, inner] of tablePairs(stanza as Parameters<typeof tablePairs>[0])) {
+    if (field !== "attr") pairs.push([field, inner]);
+    else pairs.push(["attr", { ...(inner as Record<string, Value>), stamp: stampOf(when) }]);
+  }
+  pairs.push(["key", key], ["when", when]);
+  if (with_ !== undefined) pairs.push(["with", with_]);
+  return Buffer.from(serializeListItem(tableFromPairs(pairs), key), "latin1");
+}
+
+/** The stanza of one stored item (its bytes `item(...);`), without the archive's own fields. */
+export function decodeListItem(bytes: Uint8Array, file: string): Element {
+  const { items, torn } = parseListItems(bytes, file);
+  if (items.length !== 1 || torn) {
+    throw new StorageError("backend-failure", `[internal] cannot parse ${file}: an indexed item no longer reads as one item (file changed?)`);
+  }
+  const element = elementFromTable(items[0].value, file);
+  delete element.attrs.stamp;
+  delete element.attrs.stamp_legacy;
+  return element;
+}
+
+const FIELDS = ["key", "when", "with"] as const;
+
+/**
+ * The index fields of every complete item in `bytes` (a whole `.list`, or its part from byte
+ * `base` on), and where the complete items end: a torn last item is left out. Items without
+ * `key` get their position as id and items without `when` the time of `attr.stamp`, as Prosody.
+ */
+export function scanList(bytes: Uint8Array, file: string, base: number, firstPosition: number): { items: ScannedItem[]; end: number } {
+  const scanned = scanListItems(bytes, file, FIELDS);
+  const items: ScannedItem[] = [];
+  for (const [n, { values, start, end }] of scanned.items.entries()) {
+    const [key, when, with_] = values;
+    let time = typeof when === "number" ? when : typeof when === "bigint" ? Number(when) : undefined;
+    if (time === undefined) {
+      const [parsed] = parseListItems(bytes.subarray(start, end), file).items;
+      const attr = parsed && isTable(parsed.value) ? tableGet(parsed.value, "attr") : undefined;
+      time = parseStamp(attr !== undefined && isTable(attr) ? tableGet(attr, "stamp") : undefined);
+      if (time === undefined) throw new StorageError("backend-failure", `[internal] cannot read ${file}: item ${firstPosition + n + 1} has no time`);
+    }
+    const item: ScannedItem = {
+      start: base + start,
+      end: base + end,
+      key: typeof key === "string" || key instanceof Uint8Array ? text(key) : key === undefined ? String(firstPosition + n + 1) : String(key),
+      when: time,
+    };
+    if (typeof with_ === "string" || with_ instanceof Uint8Array) item.with = text(with_);
+    items.push(item);
+  }
+  const last = scanned.items.at(-1);
+  const end = scanned.torn ? scanned.torn.start : last ? last.end : 0;
+  return { items, end: base + end };
+}
