@@ -17,7 +17,11 @@ function viaProsody(lines: Array<string | Uint8Array>): Buffer[] {
   const output = execFileSync("lua5.4", [SCRIPT], { input });
   const out: Buffer[] = [];
   let start = 0;
-  for (let i = 0; i < output.length; i++) if (output[i] === 0x0a) (out.push(output.subarray(start, i)), (start = i + 1));
+  for (let i = 0; i < output.length; i++) {
+    if (output[i] !== 0x0a) continue;
+    out.push(output.subarray(start, i));
+    start = i + 1;
+  }
   return out;
 }
 
