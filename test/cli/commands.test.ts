@@ -1,0 +1,96 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { StorageManager } from "../../src/manager/manager.js";
+import { main } from "../../src/cli/main.js";
+import { fillSample } from "../migrate/sample.js";
+import { captureIO } from "./io.js";
+
+async function tempDir(t: { after: (fn: () => Promise<void>) => void }): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "xs-cli-"));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function sqliteWithSample(file: string, items = 20): Promise<void> {
+  const sm = new StorageManager({ storage: "sql", sql: { driver: "SQLite3", database: file } });
+  await fillSample(sm, items);
+  await sm.close();
+}
+
+async function run(argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  const io = captureIO();
+  const status = await main(argv, io);
+  return { status, stdout: io.stdout(), stderr: io.stderr() };
+}
+
+test("migrate sqlite -> sqlite with --verify and --json, then dump both: identical", async (t) => {
+  const dir = await tempDir(t);
+  await sqliteWithSample(join(dir, "a.sqlite"));
+  const migrated = await run(["migrate", "--from", `sqlite:${dir}/a.sqlite`, "--to", `sqlite:${dir}/b.sqlite`, "--json", "--verify"]);
+  assert.equal(migrated.status, 0, migrated.stderr);
+  const report = JSON.parse(migrated.stdout);
+  assert.equal(report.hosts, 2);
+  assert.equal(report.items, 7 + 20 + 1 + 3);
+  assert.equal(report.verify.equal, true);
+  assert.match(migrated.stderr, /^migrating 31 items/); // progress lines: not a terminal
+  const a = await run(["dump", "--from", `sqlite:${dir}/a.sqlite`]);
+  const b = await run(["dump", "--from", `sqlite:${dir}/b.sqlite`]);
+  assert.equal(a.status, 0);
+  assert.equal(a.stdout, b.stdout);
+  assert.equal(JSON.parse(a.stdout).hosts["example.com"].archive.archive.alice.length, 20);
+  // Twice: the same target.
+  const again = await run(["migrate", "--from", `sqlite:${dir}/a.sqlite`, "--to", `sqlite:${dir}/b.sqlite`, "--quiet"]);
+  assert.equal(again.status, 0);
+  assert.equal(again.stderr, "");
+  assert.match(again.stdout, /items: {4}31 \(7 keyval, 24 archive\)/);
+  assert.equal((await run(["dump", "--from", `sqlite:${dir}/b.sqlite`])).stdout, a.stdout);
+});
+
+test("ls and get on a SQLite file", async (t) => {
+  const dir = await tempDir(t);
+  await sqliteWithSample(join(dir, "a.sqlite"), 4);
+  const from = `sqlite:${dir}/a.sqlite`;
+  const hosts = await run(["ls", "--from", from]);
+  assert.equal(hosts.stdout, "HOST                    STORES  USERS  ITEMS\nconference.example.com  2       1      3\nexample.com             5       3      15\n");
+  const stores = await run(["ls", "--from", from, "example.com", "--json"]);
+  assert.deepEqual(JSON.parse(stores.stdout).map((s: { store: string }) => s.store), ["accounts", "archive", "pubsub_nodes", "pubsub_princely_musings", "roster"]);
+  const users = await run(["ls", "--from", from, "example.com", "archive"]);
+  assert.equal(users.stdout, 'USER     TYPE     ITEMS\n"alice"  archive  4\n"bob"    archive  1\n');
+  const got = await run(["get", "--from", from, "example.com", "pubsub_princely_musings", ""]);
+  assert.deepEqual(JSON.parse(got.stdout).archive.map((i: { id: string }) => i.id), ["item-0", "item-1", "item-2"]);
+  const none = await run(["get", "--from", from, "example.com", "roster", "nobody"]);
+  assert.equal(none.status, 0);
+  assert.equal(none.stdout, "{}\n");
+  assert.match(none.stderr, /nothing stored for "nobody"/);
+});
+
+test("migrate --config reads prosody-migrator's configuration, hosts and store lists included", async (t) => {
+  const dir = await tempDir(t);
+  await sqliteWithSample(join(dir, "a.sqlite"), 3);
+  await writeFile(join(dir, "migrator.cfg.lua"), `
+local dir = "${dir}"
+input { type = "sql"; driver = "SQLite3"; database = dir .. "/a.sqlite";
+  hosts = { ["example.com"] = { "roster", "archive-archive", "pubsub_nodes-pubsub" } } }
+output { type = "sql"; driver = "SQLite3"; database = dir .. "/b.sqlite" }
+`);
+  const migrated = await run(["migrate", "--config", join(dir, "migrator.cfg.lua"), "--quiet"]);
+  assert.equal(migrated.status, 0, migrated.stderr);
+  const doc = JSON.parse((await run(["dump", "--from", `sqlite:${dir}/b.sqlite`])).stdout);
+  assert.deepEqual(Object.keys(doc.hosts), ["example.com"]);
+  assert.deepEqual(Object.keys(doc.hosts["example.com"].keyval), ["pubsub_nodes", "roster"]);
+  assert.deepEqual(Object.keys(doc.hosts["example.com"].archive), ["archive", "pubsub_princely_musings"]);
+  const missing = await run(["migrate", "--config", join(dir, "migrator.cfg.lua"), "old", "output"]);
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /no section "old" \(it has: input, output\)/);
+});
+
+test("a source that cannot be opened is a failure during the work (exit 1)", async (t) => {
+  const dir = await tempDir(t);
+  await writeFile(join(dir, "junk.sqlite"), "this is not a database, just text".repeat(100));
+  const result = await run(["dump", "--from", `sqlite:${dir}/junk.sqlite`]);
+  assert.equal(result.status, 1);
+  assert.match(result.stderr, /xmppstore dump: .*junk\.sqlite/);
+});
