@@ -39,3 +39,22 @@ export type { VCardStore } from "./stores/vcard.js";
 export type { PrivateXmlStore } from "./stores/private.js";
 export type { BlocklistStore, BlockedJid } from "./stores/blocklist.js";
 export type { PrivacyStore, PrivacyLists, PrivacyList, PrivacyItem, PrivacyStanzaKind } from "./stores/privacy.js";
+export type { AccountDetailsStore, AccountDetails } from "./stores/account-details.js";
+export type { MessageArchive } from "./stores/message-archive.js";
+export type { OfflineStore } from "./stores/offline.js";
+export type { MucStore, MucRoom, Affiliation } from "./stores/muc.js";
+export type { PubsubService, PubsubNode, PubsubItem, PepStore } from "./stores/pubsub.js";
+export {
+  parseMamQuery,
+  planMamQuery,
+  pageFromResult,
+  queryArchive,
+  finElement,
+  MAM_NS,
+  RSM_NS,
+  type MamQuery,
+  type MamLimits,
+  type MamPage,
+  type MamPlan,
+} from "./stores/mam.js";
+export { saslprep } from "./stores/saslprep.js";

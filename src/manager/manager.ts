@@ -13,6 +13,11 @@ import { privacyStore, type PrivacyStore } from "../stores/privacy.js";
 import { privateXmlStore, type PrivateXmlStore } from "../stores/private.js";
 import { rosterStore, type RosterStore } from "../stores/roster.js";
 import { vcardStore, type VCardStore } from "../stores/vcard.js";
+import { accountDetailsStore, type AccountDetailsStore } from "../stores/account-details.js";
+import { personalArchive, mucLog, type MessageArchive } from "../stores/message-archive.js";
+import { offlineStore, type OfflineStore } from "../stores/offline.js";
+import { mucStore, type MucStore } from "../stores/muc.js";
+import { pepStore, pubsubService, type PepStore, type PubsubService } from "../stores/pubsub.js";
 
 const STORE_TYPES: readonly StoreType[] = ["keyval", "map", "keyval+", "archive"];
 
@@ -65,16 +70,31 @@ export class StorageManager {
   open(host: string, store: string): Promise<KeyValStore>;
   open<T extends StoreType>(host: string, store: string, type: T): Promise<StoreByType[T]>;
   async open(host: string, store: string, type: StoreType = "keyval"): Promise<AnyStore> {
+    return this.#openCached(host, store, type, store);
+  }
+
+  /**
+   * Opens `store` on the backend configured for another store name, `configStore`: mod_pep and
+   * mod_pubsub open their per-node archives (`pep_<node>`, `pubsub_<node>`) on the driver of
+   * `pep_data` / `pubsub_data`, so a `storage = { pep_data = "sql" }` configuration applies.
+   */
+  async openOn<T extends StoreType>(host: string, configStore: string, store: string, type: T): Promise<StoreByType[T]> {
+    checkName(configStore, "store");
+    return this.#openCached(host, store, type, configStore) as Promise<StoreByType[T]>;
+  }
+
+  async #openCached(host: string, store: string, type: StoreType, configStore: string): Promise<AnyStore> {
     checkName(host, "host");
     checkName(store, "store");
     if (!STORE_TYPES.includes(type)) {
       throw new StorageError("invalid-input", `store type must be one of ${STORE_TYPES.join(", ")}, got ${JSON.stringify(type)}`);
     }
     this.#checkOpen();
-    const cacheKey = `${host}\0${store}\0${type}`;
+    const backendName = this.config.backendFor(host, configStore);
+    const cacheKey = `${host}\0${store}\0${type}\0${backendName}`;
     let pending = this.#stores.get(cacheKey);
     if (!pending) {
-      pending = this.#openStore(host, store, type);
+      pending = this.#openStore(host, store, type, backendName);
       pending.catch(() => this.#stores.delete(cacheKey));
       this.#stores.set(cacheKey, pending);
     }
@@ -115,6 +135,48 @@ export class StorageManager {
   privacy(host: string): PrivacyStore {
     checkName(host, "host");
     return privacyStore({ sm: this, host });
+  }
+
+  /** Registration details (mod_register's `account_details`). */
+  accountDetails(host: string): AccountDetailsStore {
+    checkName(host, "host");
+    return accountDetailsStore({ sm: this, host });
+  }
+
+  /** Users' message archives (mod_mam's `archive`) with XEP-0313 queries, quota and expiry. */
+  messageArchive(host: string): MessageArchive {
+    checkName(host, "host");
+    return personalArchive({ sm: this, host });
+  }
+
+  /** MUC room logs (mod_muc_mam's `muc_log`) of a MUC host. */
+  mucLog(host: string): MessageArchive {
+    checkName(host, "host");
+    return mucLog({ sm: this, host });
+  }
+
+  /** Messages held for offline users (mod_offline). */
+  offline(host: string): OfflineStore {
+    checkName(host, "host");
+    return offlineStore({ sm: this, host });
+  }
+
+  /** Rooms of a MUC host (mod_muc's `persistent`, `config`, `state`). */
+  muc(host: string): MucStore {
+    checkName(host, "host");
+    return mucStore({ sm: this, host });
+  }
+
+  /** A PubSub host's nodes and items (mod_pubsub). */
+  pubsub(host: string): PubsubService {
+    checkName(host, "host");
+    return pubsubService({ sm: this, host });
+  }
+
+  /** Users' PEP nodes and items (mod_pep). */
+  pep(host: string): PepStore {
+    checkName(host, "host");
+    return pepStore({ sm: this, host });
   }
 
   /** Registers a listener called for every newly opened store; returns a function that removes it. */
@@ -208,8 +270,7 @@ export class StorageManager {
     }
   }
 
-  async #openStore(host: string, store: string, type: StoreType): Promise<AnyStore> {
-    const name = this.config.backendFor(host, store);
+  async #openStore(host: string, store: string, type: StoreType, name: string): Promise<AnyStore> {
     const backend = await this.#backend(name, host);
     const label: GuardLabel = { backend: name, host, store };
     const openMap = async (): Promise<MapStore> => {

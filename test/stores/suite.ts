@@ -1,6 +1,8 @@
 import { describe } from "node:test";
 import type { ConformanceTarget } from "../conformance/index.js";
 import { accountTests } from "./accounts.js";
+import { archiveStoreTests } from "./archives.js";
+import { serviceTests } from "./services.js";
 import { profileTests } from "./profile.js";
 import { rosterTests } from "./roster.js";
 
@@ -10,5 +12,7 @@ export function runTypedStoreTests(target: ConformanceTarget): void {
     accountTests(target);
     rosterTests(target);
     profileTests(target);
+    archiveStoreTests(target);
+    serviceTests(target);
   });
 }
