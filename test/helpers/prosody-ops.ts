@@ -95,17 +95,22 @@ export const prosodyOps = {
   archiveCaps: (host: string, store: string): ProsodyOp => ({ op: "archive.caps", host, store }),
   /** Which backend Prosody resolved for the store: "internal", "sql", … */
   driver: (host: string, store?: string): ProsodyOp => ({ op: "driver", host, store }),
-  /** driver:stores(user): `true` lists stores of any user; `store` picks the driver (default: the host's default). */
-  stores: (host: string, user: ProsodyUser | true, options: { store?: string; type?: "keyval" | "archive" } = {}): ProsodyOp => ({
-    op: "stores", host, user, store: options.store, type: options.type,
+  /**
+   * driver:stores(user), Prosody 0.12's only discovery: `true` lists stores of any user; `store`
+   * picks the driver (default: the host's default). Internal lists keyval stores only (for a
+   * user: those with a `.dat` file; for `true`: every store directory); SQL lists keyval rows.
+   */
+  stores: (host: string, user: ProsodyUser | true, options: { store?: string } = {}): ProsodyOp => ({
+    op: "stores", host, user, store: options.store,
   }),
   /** storagemanager.purge(user, host). */
   purge: (host: string, user: string): ProsodyOp => ({ op: "purge", host, user }),
   /**
    * Runs `body` n times inside Lua, timed there. `vary` changes body fields per iteration i
    * (1..n): a string is a string.format pattern (`"user%d"`), a number a base that i is added to.
+   * With `cycle`, i goes 1..cycle over and over.
    */
-  bench: (n: number, body: ProsodyOp, vary: Record<string, string | number> = {}): ProsodyOp => ({ op: "bench", n, body, vary }),
+  bench: (n: number, body: ProsodyOp, vary: Record<string, string | number> = {}, cycle?: number): ProsodyOp => ({ op: "bench", n, body, vary, cycle }),
 };
 
 const decode = (json: unknown): Value | undefined => (json === undefined ? undefined : decodeDumpValue(json, "prosody"));
@@ -125,6 +130,8 @@ interface Queued {
   convert: (result: ProsodyOpResult) => unknown;
   /** Conditions that are answers, not failures (archive get/set of a missing id). */
   notFound?: () => unknown;
+  /** Resolve with the raw result even when the operation failed. */
+  raw: boolean;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -138,9 +145,9 @@ export class ProsodyBatch {
 
   constructor(readonly setup: ProsodySetup) {}
 
-  /** Queues a raw operation; its promise resolves with the raw result. */
+  /** Queues a raw operation; its promise resolves with the raw result, failed or not. */
   raw(op: ProsodyOp): Promise<ProsodyOpResult> {
-    return this.#add(op, (r) => r);
+    return this.#add(op, (r) => r, undefined, true);
   }
 
   keyvalGet(host: string, store: string, user: ProsodyUser): Promise<Value | undefined> {
@@ -206,15 +213,15 @@ export class ProsodyBatch {
   driver(host: string, store?: string): Promise<string> {
     return this.#add(prosodyOps.driver(host, store), (r) => r.driver as string);
   }
-  stores(host: string, user: ProsodyUser | true, options: { store?: string; type?: "keyval" | "archive" } = {}): Promise<string[]> {
+  stores(host: string, user: ProsodyUser | true, options: { store?: string } = {}): Promise<string[]> {
     return this.#add(prosodyOps.stores(host, user, options), (r) => list(r.stores));
   }
   purge(host: string, user: string): Promise<void> {
     return this.#add(prosodyOps.purge(host, user), () => undefined);
   }
   /** Seconds Prosody took for n runs of `body`, measured inside Lua (see prosodyOps.bench). */
-  bench(n: number, body: ProsodyOp, vary: Record<string, string | number> = {}): Promise<{ seconds: number; n: number; items: number }> {
-    return this.#add(prosodyOps.bench(n, body, vary), (r) => ({ seconds: r.seconds as number, n: r.n as number, items: r.items as number }));
+  bench(n: number, body: ProsodyOp, vary: Record<string, string | number> = {}, cycle?: number): Promise<{ seconds: number; n: number; items: number }> {
+    return this.#add(prosodyOps.bench(n, body, vary, cycle), (r) => ({ seconds: r.seconds as number, n: r.n as number, items: r.items as number }));
   }
 
   /** Number of operations queued and not yet run. */
@@ -240,7 +247,9 @@ export class ProsodyBatch {
     let firstError: ProsodyOpError | undefined;
     queue.forEach((q, i) => {
       const result = response.results[i];
-      if (result?.ok) {
+      if (result && q.raw) {
+        q.resolve(result);
+      } else if (result?.ok) {
         try {
           q.resolve(q.convert(result));
         } catch (error) {
@@ -259,7 +268,7 @@ export class ProsodyBatch {
     return response;
   }
 
-  #add<T>(op: ProsodyOp, convert: (result: ProsodyOpResult) => T, notFound?: () => T): Promise<T> {
+  #add<T>(op: ProsodyOp, convert: (result: ProsodyOpResult) => T, notFound?: () => T, raw = false): Promise<T> {
     let resolve!: (value: unknown) => void;
     let reject!: (error: unknown) => void;
     const promise = new Promise<T>((res, rej) => {
@@ -267,7 +276,7 @@ export class ProsodyBatch {
       reject = rej;
     });
     promise.catch(() => undefined); // failures surface through run(); awaiting the op still sees them
-    this.#queue.push({ op, convert, notFound, resolve, reject });
+    this.#queue.push({ op, convert, notFound, raw, resolve, reject });
     return promise;
   }
 }

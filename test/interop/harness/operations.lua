@@ -150,11 +150,11 @@ return function(sm, dv)
 		return { driver = name };
 	end
 	-- driver:stores(user): user a name, null (host-wide) or true (every user); Prosody 0.12's
-	-- only discovery. `type` is passed on (internal's datamanager honours "archive").
+	-- only discovery.
 	handlers["stores"] = function(op)
 		local driver = sm.get_driver(assert(field(op, "host"), "host missing"), field(op, "store"));
 		if not driver.stores then fail("the driver cannot list stores"); end
-		return { stores = list(check(driver:stores(field(op, "user"), field(op, "type")))) };
+		return { stores = list(check(driver:stores(field(op, "user")))) };
 	end
 	handlers["purge"] = function(op)
 		check(sm.purge(field(op, "user"), assert(field(op, "host"), "host missing")));
@@ -162,10 +162,12 @@ return function(sm, dv)
 	end
 
 	-- Runs `body` n times, timed inside Lua. `vary` names body fields to change per iteration:
-	-- a string is a format for string.format(fmt, i), a number a base to which i is added.
+	-- a string is a format for string.format(fmt, i), a number a base to which i is added;
+	-- with `cycle`, i runs 1..cycle over and over (e.g. reading back the users written).
 	-- Values are decoded once, before timing starts; results are not encoded.
 	handlers["bench"] = function(op)
 		local n, body, vary = assert(field(op, "n"), "n missing"), assert(field(op, "body"), "body missing"), field(op, "vary") or {};
+		local cycle = field(op, "cycle");
 		local template = {};
 		for k, v in pairs(body) do template[k] = v; end
 		local handler = assert(handlers[template.op], "unknown operation " .. tostring(template.op));
@@ -180,7 +182,8 @@ return function(sm, dv)
 		local prepared = setmetatable({}, { __index = template });
 		local counted = 0;
 		local started = now();
-		for i = 1, n do
+		for iteration = 1, n do
+			local i = cycle and (iteration - 1) % cycle + 1 or iteration;
 			for k, pattern in pairs(vary) do
 				prepared[k] = type(pattern) == "string" and pattern:format(i) or pattern + i;
 			end
