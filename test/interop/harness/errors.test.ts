@@ -6,7 +6,8 @@ import { parse, type Element } from "ltx";
 import { needService } from "../../helpers/services.js";
 import { ProsodyBatch, ProsodyHarnessError, ProsodyOpError, prosodyAvailable, runProsody } from "../../helpers/prosody.js";
 import { makeProsodyEnv, prosodyTempDir } from "../../helpers/prosody-env.js";
-import { rm } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 
 const HOST = "example.com";
 const stanza = parse(`<message><body>x</body></message>`) as Element;
@@ -57,11 +58,13 @@ test("a backend Prosody cannot load is an error naming it, with Prosody's log, n
   if (!available(t)) return;
   const dataPath = await prosodyTempDir();
   t.after(() => rm(dataPath, { recursive: true, force: true }));
+  await writeFile(join(dataPath, "a-file"), "");
   const p = new ProsodyBatch({
     dataPath,
     hosts: {
       "a.example": { storage: "nosuch" },
-      "b.example": { storage: "sql", sql: { driver: "SQLite3", database: "/nonexistent/dir/x.sqlite" } },
+      // below a regular file, so no directory can ever appear there
+      "b.example": { storage: "sql", sql: { driver: "SQLite3", database: join(dataPath, "a-file", "x.sqlite") } },
     },
   });
   const nosuch = p.keyvalGet("a.example", "roster", "u");
