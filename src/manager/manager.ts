@@ -6,6 +6,7 @@ import { guardArchive, guardKeyVal, guardKeyValPlus, guardMap, type GuardLabel }
 import { keyValPlus, mapOverKeyVal } from "./map-shim.js";
 import { BackendRegistry } from "./registry.js";
 import { SharedPool } from "./shared.js";
+import { PromiseCache } from "../util/promise-cache.js";
 import { checkName, checkUser } from "./validate.js";
 import { accountStore, type AccountStore } from "../stores/accounts.js";
 import { blocklistStore, type BlocklistStore } from "../stores/blocklist.js";
@@ -55,8 +56,8 @@ export class StorageManager {
   readonly #logger: Required<Logger>;
   readonly #registry: BackendRegistry;
   readonly #shared = new SharedPool();
-  readonly #backends = new Map<string, Promise<Backend>>();
-  readonly #stores = new Map<string, Promise<AnyStore>>();
+  readonly #backends = new PromiseCache<Backend>();
+  readonly #stores = new PromiseCache<AnyStore>();
   readonly #listeners: StoreOpenedListener[] = [];
   #closed = false;
 
@@ -92,13 +93,7 @@ export class StorageManager {
     this.#checkOpen();
     const backendName = this.config.backendFor(host, configStore);
     const cacheKey = `${host}\0${store}\0${type}\0${backendName}`;
-    let pending = this.#stores.get(cacheKey);
-    if (!pending) {
-      pending = this.#openStore(host, store, type, backendName);
-      pending.catch(() => this.#stores.delete(cacheKey));
-      this.#stores.set(cacheKey, pending);
-    }
-    return pending;
+    return this.#stores.get(cacheKey, () => this.#openStore(host, store, type, backendName));
   }
 
   /** The accounts of `host`, as mod_auth_internal_hashed keeps them (see {@link AccountStore}). */
@@ -236,13 +231,7 @@ export class StorageManager {
 
   #backend(name: string, host: string): Promise<Backend> {
     const key = `${name}\0${host}`;
-    let pending = this.#backends.get(key);
-    if (!pending) {
-      pending = this.#createBackend(name, host);
-      pending.catch(() => this.#backends.delete(key));
-      this.#backends.set(key, pending);
-    }
-    return pending;
+    return this.#backends.get(key, () => this.#createBackend(name, host));
   }
 
   async #createBackend(name: string, host: string): Promise<Backend> {

@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { StorageError } from "../errors.js";
 import type { BackendFactory } from "../backend.js";
+import { PromiseCache } from "../util/promise-cache.js";
 
 type FactoryLoader = () => Promise<BackendFactory>;
 
@@ -45,7 +46,7 @@ async function exists(path: string): Promise<boolean> {
 export class BackendRegistry {
   readonly #given: Readonly<Record<string, BackendFactory>>;
   readonly #pluginPaths: readonly string[];
-  readonly #loaded = new Map<string, Promise<BackendFactory>>();
+  readonly #loaded = new PromiseCache<BackendFactory>();
 
   constructor(given: Readonly<Record<string, BackendFactory>>, pluginPaths: readonly string[]) {
     this.#given = given;
@@ -53,14 +54,8 @@ export class BackendRegistry {
   }
 
   load(name: string): Promise<BackendFactory> {
-    let pending = this.#loaded.get(name);
-    if (!pending) {
-      pending = this.#resolve(name);
-      // A failed load is not cached: the plugin may be installed or fixed later.
-      pending.catch(() => this.#loaded.delete(name));
-      this.#loaded.set(name, pending);
-    }
-    return pending;
+    // A failed load is not cached: the plugin may be installed or fixed later.
+    return this.#loaded.get(name, () => this.#resolve(name));
   }
 
   async #resolve(name: string): Promise<BackendFactory> {
