@@ -3,6 +3,35 @@ import { failure, type Param, type SqlEngine, type Step, type Work } from "./con
 import { sqliteDialect } from "./dialects/sqlite.js";
 
 /**
+ * Opens the file in WAL mode; a database on a read-only file system (where WAL's shared-memory
+ * file cannot be made) is opened read-only instead, so it can still be read and migrated from.
+ */
+function openFile(file: string): Database.Database {
+  let db: Database.Database;
+  try {
+    db = new Database(file, { timeout: 5000 });
+  } catch (error) {
+    if (file === ":memory:") throw error;
+    try {
+      return new Database(file, { readonly: true, fileMustExist: true, timeout: 5000 });
+    } catch {
+      throw error;
+    }
+  }
+  if (file !== ":memory:" && !db.readonly) {
+    try {
+      db.pragma("journal_mode = WAL");
+    } catch (error) {
+      // A database on read-only media stays in its journal mode and can still be read.
+      if (!String((error as { code?: unknown }).code).startsWith("SQLITE_READONLY")) throw error;
+    }
+  }
+  // In WAL mode NORMAL loses no committed data on a process crash, only on power loss.
+  db.pragma("synchronous = NORMAL");
+  return db;
+}
+
+/**
  * SQLite through better-sqlite3: one connection per database file, WAL journal. Units of work
  * run synchronously inside better-sqlite3's transaction, so no other operation can interleave
  * with them; an embedded database has no connection to lose, so nothing is retried.
@@ -12,10 +41,7 @@ export function openSqlite(file: string, backend: string): SqlEngine {
   const engine = { dialect: sqliteDialect, label };
   let db: Database.Database;
   try {
-    db = new Database(file, { timeout: 5000 });
-    if (file !== ":memory:") db.pragma("journal_mode = WAL");
-    // In WAL mode NORMAL loses no committed data on a process crash, only on power loss.
-    db.pragma("synchronous = NORMAL");
+    db = openFile(file);
   } catch (error) {
     throw failure(engine, backend, "open", error);
   }
