@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { StorageConfig } from "../manager/config.js";
 import { ConfigError } from "./errors.js";
@@ -95,4 +96,21 @@ export function parseSource(text: string, options: ParseSourceOptions = {}): Sou
     default:
       throw badSource(text, scheme === undefined ? "no kind given" : `unknown kind ${JSON.stringify(scheme)}`);
   }
+}
+
+/**
+ * Checks that a SOURCE to read from exists, so that reading a mistyped path reports it
+ * instead of creating an empty database or directory there.
+ */
+export function checkSourceExists(source: Source): void {
+  const path = source.kind === "internal" ? source.config.data_path : source.kind === "sqlite" ? source.config.sql?.database : undefined;
+  if (path === undefined) return;
+  const kind = source.kind === "internal" ? "directory" : "file";
+  let stats;
+  try {
+    stats = statSync(path);
+  } catch {
+    throw new ConfigError(`${source.label}: no such ${kind} ${path}`);
+  }
+  if (stats.isDirectory() !== (kind === "directory")) throw new ConfigError(`${source.label}: ${path} is not a ${kind}`);
 }

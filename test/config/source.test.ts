@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { parseSource } from "../../src/config/source.js";
+import { checkSourceExists, parseSource } from "../../src/config/source.js";
 import { parseStoreSpec } from "../../src/config/store-spec.js";
 import { ConfigError } from "../../src/config/errors.js";
 
@@ -52,4 +52,12 @@ test("store names with types, as on the command line and in migrator.cfg.lua", (
   assert.deepEqual(parseStoreSpec("muc_log-archive", "-", "hosts"), { store: "muc_log", type: "archive" });
   assert.deepEqual(parseStoreSpec("pep-pubsub", "-", "hosts"), { store: "pep", type: "pubsub" });
   assert.throws(() => parseStoreSpec("roster:list", ":", "--store"), /unknown store type "list"/);
+});
+
+test("a SOURCE to read from must exist (no empty database created by a typo)", () => {
+  assert.throws(() => checkSourceExists(parseSource("internal:/nonexistent/data")), /internal:\/nonexistent\/data: no such directory/);
+  assert.throws(() => checkSourceExists(parseSource("sqlite:/nonexistent.sqlite")), /no such file/);
+  assert.throws(() => checkSourceExists(parseSource("sqlite:/tmp")), /\/tmp is not a file/);
+  checkSourceExists(parseSource("internal:/tmp"));
+  checkSourceExists(parseSource("postgres://u@h/db"));
 });

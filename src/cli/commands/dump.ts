@@ -1,4 +1,4 @@
-import { parseSource } from "../../config/source.js";
+import { checkSourceExists, parseSource } from "../../config/source.js";
 import type { StoreSpec } from "../../config/store-spec.js";
 import { openSource } from "../../migrate/data-source.js";
 import { dump } from "../../migrate/dump.js";
@@ -33,7 +33,9 @@ export function parse(argv: string[]): DumpCliOptions {
 }
 
 export async function run(options: DumpCliOptions, io: CliIO): Promise<number> {
-  const source = openSource(parseSource(options.from, { cwd: io.cwd, env: io.env }));
+  const parsed = parseSource(options.from, { cwd: io.cwd, env: io.env });
+  checkSourceExists(parsed);
+  const source = openSource(parsed);
   try {
     await dump(source, io.out, { selection: { hosts: options.hosts, stores: options.stores } });
     return 0;

@@ -1,4 +1,4 @@
-import { parseSource } from "../../config/source.js";
+import { checkSourceExists, parseSource } from "../../config/source.js";
 import { openSource } from "../../migrate/data-source.js";
 import { writeUserData } from "../../migrate/get.js";
 import { parseArgs, UsageError, type ArgSpec } from "../args.js";
@@ -38,7 +38,9 @@ export function parse(argv: string[]): GetCliOptions {
 }
 
 export async function run(options: GetCliOptions, io: CliIO): Promise<number> {
-  const source = openSource(parseSource(options.from, { cwd: io.cwd, env: io.env }));
+  const parsed = parseSource(options.from, { cwd: io.cwd, env: io.env });
+  checkSourceExists(parsed);
+  const source = openSource(parsed);
   try {
     const found = await writeUserData(source, options.host, options.store, options.user, io.out, { type: options.type });
     if (!found) io.err(`xmppstore: nothing stored for ${options.user === null ? "host-wide data" : JSON.stringify(options.user)} in ${options.host}/${options.store}\n`);

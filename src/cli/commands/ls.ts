@@ -1,4 +1,4 @@
-import { parseSource } from "../../config/source.js";
+import { checkSourceExists, parseSource } from "../../config/source.js";
 import { openSource } from "../../migrate/data-source.js";
 import { listHosts, listStores, listUsers } from "../../migrate/inspect.js";
 import { parseArgs, required, type ArgSpec } from "../args.js";
@@ -39,7 +39,9 @@ function table(rows: string[][]): string {
 }
 
 export async function run(options: LsCliOptions, io: CliIO): Promise<number> {
-  const source = openSource(parseSource(options.from, { cwd: io.cwd, env: io.env }));
+  const parsed = parseSource(options.from, { cwd: io.cwd, env: io.env });
+  checkSourceExists(parsed);
+  const source = openSource(parsed);
   try {
     let rows: string[][];
     let json: unknown;

@@ -1,6 +1,6 @@
 import { ConfigError } from "../../config/errors.js";
 import { readMigratorConfig } from "../../config/migrator-cfg.js";
-import { parseSource, type Source } from "../../config/source.js";
+import { checkSourceExists, parseSource, type Source } from "../../config/source.js";
 import type { StoreSpec } from "../../config/store-spec.js";
 import { openSource } from "../../migrate/data-source.js";
 import { migrate, type MigrationReport } from "../../migrate/migrate.js";
@@ -118,6 +118,7 @@ function summaryText(report: MigrationReport, verified: VerifyReport | undefined
 export async function run(options: MigrateCliOptions, io: CliIO): Promise<number> {
   const { from: fromSource, to: toSource, perHost } = resolveSources(options, io);
   if (fromSource.label === toSource.label) throw new ConfigError(`source and target are the same (${fromSource.label})`);
+  checkSourceExists(fromSource);
   const selection: Selection = { hosts: options.hosts, stores: options.stores, perHost };
   const from = openSource(fromSource);
   const to = openSource(toSource, { unlimited: true });

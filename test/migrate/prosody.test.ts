@@ -1,0 +1,120 @@
+// The migrator against the real thing: a data set written by Prosody 0.12 itself goes
+// internal -> SQLite -> PostgreSQL -> MySQL -> internal and comes back with the same dump, Prosody
+// reads the migrated data back unchanged, and Debian's prosody-migrator moving the same data
+// gives the same dump as xmppstore.
+import { test, type TestContext } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { needService, commandWorks } from "../helpers/services.js";
+import { prosodyAvailable } from "../helpers/prosody.js";
+import { makeProsodyEnv, prosodyEnvAvailable, type ProsodyEnv, type ProsodyEnvKind } from "../helpers/prosody-env.js";
+import { DATASET_HOSTS, datasetDifferences, datasetStores, expectedDataset, readWithProsody, writeDatasetWithProsody } from "../helpers/prosody-dataset.js";
+import { StorageManager } from "../../src/manager/manager.js";
+import { dump } from "../../src/migrate/dump.js";
+import { migrate } from "../../src/migrate/migrate.js";
+import type { DataSource } from "../../src/migrate/data-source.js";
+import { main } from "../../src/cli/main.js";
+import { captureIO } from "../cli/io.js";
+
+async function env(t: TestContext, kind: ProsodyEnvKind): Promise<ProsodyEnv | undefined> {
+  if (!needService(t, kind, await prosodyEnvAvailable(kind), `Prosody with its ${kind} storage`)) return undefined;
+  const made = await makeProsodyEnv(kind, DATASET_HOSTS);
+  t.after(() => made.cleanup());
+  return made;
+}
+
+function source(made: ProsodyEnv, target = false): DataSource {
+  const config = target ? { ...made.xmppstoreConfig, storage_archive_item_limit: 1_000_000 } : made.xmppstoreConfig;
+  return { label: `${made.kind}:${made.setup.dataPath}`, manager: new StorageManager(config), hosts: [] };
+}
+
+async function dumpOf(made: ProsodyEnv): Promise<string> {
+  const s = source(made);
+  const chunks: string[] = [];
+  try {
+    await dump(s, (c) => void chunks.push(c));
+  } finally {
+    await s.manager.close();
+  }
+  return chunks.join("");
+}
+
+async function migrateBetween(from: ProsodyEnv, to: ProsodyEnv): Promise<void> {
+  const [a, b] = [source(from), source(to, true)];
+  try {
+    const report = await migrate({ from: a, to: b, pageSize: 5 });
+    assert.deepEqual(report.failures, []);
+  } finally {
+    await a.manager.close();
+    await b.manager.close();
+  }
+}
+
+test("Prosody's data set: internal -> SQLite -> PostgreSQL -> MySQL -> internal, identical dumps; Prosody reads the copies", async (t) => {
+  if (!needService(t, "prosody", prosodyAvailable(), "apt-get install prosody lua-dbi-sqlite3 lua-dbi-postgresql lua-dbi-mysql")) return;
+  const chain: ProsodyEnv[] = [];
+  for (const kind of ["internal", "sqlite", "postgres", "mysql", "internal"] as const) {
+    const made = await env(t, kind);
+    if (!made) return;
+    chain.push(made);
+  }
+  await writeDatasetWithProsody(chain[0].setup);
+  const original = await dumpOf(chain[0]);
+  const doc = JSON.parse(original);
+  assert.ok(doc.hosts["pubsub.example.com"].archive["pubsub_princely_musings"], "pubsub node archives are in the dump");
+  for (let i = 1; i < chain.length; i++) {
+    await migrateBetween(chain[i - 1], chain[i]);
+    assert.equal(await dumpOf(chain[i]), original, `dump after migrating into ${chain[i].kind}`);
+  }
+  for (const made of [chain[1], chain[4]]) {
+    assert.deepEqual(datasetDifferences(await readWithProsody(made.setup), expectedDataset()), [], `Prosody reading ${made.kind}`);
+  }
+});
+
+/** prosody-migrator's store list for the data set, naming every pubsub_<node>/pep_<node> archive (see prosody-facts.md). */
+function migratorStoreLists(): Record<string, string[]> {
+  const lists: Record<string, string[]> = {};
+  for (const { host, store, kind } of datasetStores(expectedDataset())) {
+    (lists[host] ??= []).push(kind === "archive" ? `${store}-archive` : store);
+  }
+  return lists;
+}
+
+function luaString(text: string): string {
+  return JSON.stringify(text); // the paths and names here are ASCII without escapes Lua reads differently
+}
+
+test("Debian's prosody-migrator and xmppstore migrate the same data set to equal dumps", async (t) => {
+  if (!needService(t, "prosody-migrator", prosodyAvailable() && commandWorks("prosody-migrator", ["--help"]), "apt-get install prosody")) return;
+  const from = await env(t, "internal");
+  const theirs = await env(t, "sqlite");
+  const ours = await env(t, "sqlite");
+  if (!from || !theirs || !ours) return;
+  await writeDatasetWithProsody(from.setup);
+
+  const hosts = Object.entries(migratorStoreLists())
+    .map(([host, stores]) => `[${luaString(host)}] = { ${stores.map(luaString).join(", ")} }`)
+    .join(";\n    ");
+  const config = join(theirs.setup.dataPath, "migrator.cfg.lua");
+  await writeFile(config, `input {
+  type = "internal"; path = ${luaString(from.setup.dataPath)};
+  hosts = {
+    ${hosts}
+  };
+}
+output { type = "sql"; driver = "SQLite3"; database = ${luaString(theirs.sql!.database)} }
+`);
+  // As root it needs --root; it changes to /var/lib/prosody, so every path above is absolute.
+  const run = spawnSync("prosody-migrator", ["--root", "--config", config, "input", "output"], { encoding: "utf8" });
+  assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+
+  const io = captureIO();
+  const status = await main(["migrate", "--from", `internal:${from.setup.dataPath}`, "--to", `sqlite:${ours.sql!.database}`, "--quiet"], io);
+  assert.equal(status, 0, io.stderr());
+  const expected = await dumpOf(from);
+  assert.deepEqual(Object.keys(JSON.parse(expected).hosts), DATASET_HOSTS.slice().sort());
+  assert.equal(await dumpOf(ours), expected, "xmppstore's copy");
+  assert.equal(await dumpOf(theirs), expected, "prosody-migrator's copy");
+});
