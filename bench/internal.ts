@@ -1,0 +1,186 @@
+/**
+ * Benchmark of the internal backend against Prosody 0.12's own mod_storage_internal, on the
+ * same data directory in the same run. Prosody's side is timed inside Lua by the real-Prosody
+ * harness (test/helpers/prosody.ts, op "bench"), so process start-up is not counted.
+ *
+ *   node --import tsx bench/internal.ts            (XS_BENCH_ITEMS=100000 by default)
+ *
+ * Rows: keyval set/get, archive append, and queries on one archive of XS_BENCH_ITEMS items
+ * written directly with the codec: full scan, `with` filter, time window, MAM pages (newest 50;
+ * 50 before an id; 50 after an id; 50 from a time), total only. Ratio = Prosody time /
+ * xmppstore time (above 1: xmppstore is faster). Durable rows repeat writes with
+ * `internal_durable` (fsync), against Prosody's non-durable figure. The data directory is on
+ * the disk of os.tmpdir(), so fsync costs what it costs there.
+ */
+import { mkdtemp, rm, writeFile, mkdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Element } from "ltx";
+import { StorageManager } from "../src/manager/manager.js";
+import { LuaTable, type Value } from "../src/values/index.js";
+import { encodeListItem } from "../src/backends/internal/codec.js";
+import { encodeName, encodeStoreName } from "../src/backends/internal/names.js";
+import { ProsodyBatch, prosodyAvailable, prosodyOps, type ProsodyQuery } from "../test/helpers/prosody.js";
+import type { ArchiveQuery } from "../src/types.js";
+
+const ITEMS = Number(process.env.XS_BENCH_ITEMS ?? 100_000);
+const HOST = "example.com";
+const T0 = 1_700_000_000;
+const STEP = 10; // seconds between archived messages
+const CONTACTS = 100;
+const KEYVAL_N = 2000;
+const APPEND_N = 5000;
+const DURABLE_N = 300;
+
+const contact = (i: number) => `contact${i % CONTACTS}@example.net`;
+const itemId = (i: number) => `id-${String(i).padStart(8, "0")}`;
+
+function message(i: number): Element {
+  const el = new Element("message", { xmlns: "jabber:client", type: "chat", id: `msg${i}`, from: `${contact(i)}/phone`, to: "juliet@example.com" });
+  el.c("body").t(`Message number ${i}: the quick brown fox jumps over the lazy dog, with ünïcødé and "quotes".`);
+  el.c("origin-id", { xmlns: "urn:xmpp:sid:0", id: `origin${i}` });
+  return el;
+}
+
+function roster(n: number): Value {
+  const table = new LuaTable([[false, { version: n, pending: {} }]]);
+  for (let c = 0; c < 20; c++) table.set(`friend${c}@example.net`, { subscription: "both", name: `Friend ${c}`, groups: { Friends: true } });
+  return table;
+}
+
+interface Row {
+  name: string;
+  prosody?: number; // ms per operation
+  ours: number;
+  note?: string;
+}
+
+async function timeOurs(n: number, op: (i: number) => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  for (let i = 1; i <= n; i++) await op(i);
+  return (performance.now() - started) / n;
+}
+
+async function drain(result: AsyncIterable<unknown>): Promise<number> {
+  let count = 0;
+  for await (const _ of result) count++;
+  return count;
+}
+
+/** Writes an archive of `count` items straight to its .list file with the codec. */
+async function writeArchive(dataPath: string, store: string, user: string, count: number): Promise<void> {
+  const dir = join(dataPath, encodeName(HOST), encodeStoreName(store));
+  await mkdir(dir, { recursive: true });
+  const parts: Buffer[] = [];
+  for (let i = 0; i < count; i++) parts.push(encodeListItem(message(i), itemId(i), T0 + i * STEP, contact(i)));
+  await writeFile(join(dir, `${encodeName(user)}.list`), Buffer.concat(parts));
+}
+
+function format(ms: number | undefined): string {
+  if (ms === undefined) return "—";
+  if (ms >= 100) return `${ms.toFixed(0)} ms`;
+  if (ms >= 1) return `${ms.toFixed(2)} ms`;
+  return `${(ms * 1000).toFixed(1)} µs`;
+}
+
+function printTable(rows: Row[]): void {
+  const lines = rows.map((r) => [r.name, format(r.prosody), format(r.ours), r.prosody === undefined ? "—" : `${(r.prosody / r.ours).toFixed(1)}x`, r.note ?? ""]);
+  const header = ["workload (per operation)", "Prosody 0.12", "xmppstore", "Prosody/xmppstore", ""];
+  const widths = header.map((h, c) => Math.max(h.length, ...lines.map((l) => l[c].length)));
+  const show = (cells: string[]) => cells.map((cell, c) => (c === 0 || c === 4 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  ");
+  console.log(show(header));
+  console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const line of lines) console.log(show(line));
+}
+
+async function main(): Promise<void> {
+  if (!prosodyAvailable()) throw new Error("Prosody 0.12 and lua5.4 are needed (apt-get install prosody)");
+  const dataPath = await mkdtemp(join(tmpdir(), "xs-bench-internal-"));
+  const limit = { storage_archive_item_limit: ITEMS * 2 };
+  const setup = { dataPath, hosts: { [HOST]: { storage: "internal", ...limit } } };
+  const rows: Row[] = [];
+  try {
+    console.log(`internal backend vs Prosody 0.12 mod_storage_internal; archive of ${ITEMS} items; data in ${dataPath}`);
+    let started = performance.now();
+    await writeArchive(dataPath, "archive", "big", ITEMS);
+    console.log(`wrote the ${ITEMS}-item archive with the codec in ${(performance.now() - started).toFixed(0)} ms`);
+
+    const sm = new StorageManager({ data_path: dataPath, ...limit });
+    const kv = await sm.open(HOST, "roster");
+    const archive = await sm.open(HOST, "archive", "archive");
+    const value = roster(1);
+
+    // Prosody's side: all in one lua5.4 process, each row timed inside Lua.
+    const p = new ProsodyBatch(setup);
+    const reps = ITEMS >= 50_000 ? 2 : 5;
+    const prosodyRow = (n: number, body: ReturnType<typeof prosodyOps.keyvalGet>, vary: Record<string, string | number> = {}) =>
+      p.bench(n, body, vary).then((r) => (r.seconds * 1000) / r.n);
+    const pSet = prosodyRow(KEYVAL_N, prosodyOps.keyvalSet(HOST, "roster", "p%d", value), { user: "puser%d" });
+    const pGet = prosodyRow(KEYVAL_N, prosodyOps.keyvalGet(HOST, "roster", "x"), { user: "puser%d" });
+    const pAppend = prosodyRow(APPEND_N, prosodyOps.archiveAppend(HOST, "archive", "pappender", { value: message(1), when: T0, with: contact(1) }));
+    const middle = Math.floor(ITEMS / 2);
+    const queries: Array<[string, ArchiveQuery, number]> = [
+      ["full scan (all items)", {}, 1],
+      [`with filter (1 of ${CONTACTS} contacts)`, { with: contact(7) }, 1],
+      ["time window (1 hour)", { start: T0 + middle * STEP, end: T0 + middle * STEP + 3600 }, 1],
+      ["MAM page: newest 50 + total", { reverse: true, limit: 50, total: true }, 200],
+      ["MAM page: 50 before an id + total", { before: itemId(middle), reverse: true, limit: 50, total: true }, 200],
+      ["MAM page: 50 after an id + total", { after: itemId(middle), limit: 50, total: true }, 200],
+      ["MAM page: 50 from a time + total", { start: T0 + middle * STEP, limit: 50, total: true }, 200],
+      ["total only (limit 0)", { limit: 0, total: true }, 200],
+    ];
+    const pQueries = queries.map(([, query]) => prosodyRow(reps, prosodyOps.archiveFind(HOST, "archive", "big", query as ProsodyQuery)));
+    started = performance.now();
+    await p.run();
+    console.log(`Prosody's side ran in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+    // xmppstore's side, same data directory.
+    rows.push({ name: "keyval set (roster, 20 contacts)", prosody: await pSet, ours: await timeOurs(KEYVAL_N, (i) => kv.set(`user${i}`, value)) });
+    rows.push({ name: "keyval get", prosody: await pGet, ours: await timeOurs(KEYVAL_N, (i) => kv.get(`user${i}`)) });
+    rows.push({
+      name: "archive append (new ids)",
+      prosody: await pAppend,
+      ours: await timeOurs(APPEND_N, (i) => archive.append("appender", null, message(i), T0 + i, contact(i))),
+    });
+    started = performance.now();
+    const cold = await archive.find("big", { reverse: true, limit: 50, total: true });
+    await drain(cold);
+    rows.push({ name: "first query (builds the index)", prosody: await pQueries[3], ours: performance.now() - started, note: "once per file and process" });
+    for (const [k, [name, query, n]] of queries.entries()) {
+      let count = 0;
+      const ours = await timeOurs(n, async () => {
+        const result = await archive.find("big", query);
+        count = await drain(result);
+        if (query.total && result.total === undefined) throw new Error("no total");
+      });
+      rows.push({ name, prosody: await pQueries[k], ours, note: `${count} items` });
+    }
+    await sm.close();
+
+    // Durable mode: the same writes with fsync of file and directory.
+    const durable = new StorageManager({ data_path: dataPath, internal_durable: true, ...limit });
+    const dkv = await durable.open(HOST, "roster");
+    const darchive = await durable.open(HOST, "archive", "archive");
+    rows.push({ name: "keyval set, internal_durable", prosody: await pSet, ours: await timeOurs(DURABLE_N, (i) => dkv.set(`duser${i}`, value)), note: "fsync vs none" });
+    rows.push({
+      name: "archive append, internal_durable",
+      prosody: await pAppend,
+      ours: await timeOurs(DURABLE_N, (i) => darchive.append("dappender", null, message(i), T0 + i, contact(i))),
+      note: "fsync vs none",
+    });
+    await durable.close();
+
+    console.log();
+    printTable(rows);
+    const memory = process.memoryUsage();
+    console.log();
+    console.log(
+      `memory: peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (whole run, incl. generating the archive); ` +
+        `now RSS ${(memory.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB`,
+    );
+  } finally {
+    await rm(dataPath, { recursive: true, force: true });
+  }
+}
+
+await main();
