@@ -28,10 +28,10 @@ describe("internal: Prosody 13 .lidx files", () => {
     withDir(async (dir) => {
       const path = join(dir, "u.lidx");
       await writeFile(path, lidx(120, 250, 400));
-      assert.deepEqual(await readLidx(path), [120, 250, 400]);
+      assert.deepEqual(readLidx(path), [120, 250, 400]);
       await writeFile(path, Buffer.from("not an index at all"));
-      assert.equal(await readLidx(path), undefined);
-      assert.equal(await readLidx(join(dir, "missing.lidx")), undefined);
+      assert.equal(readLidx(path), undefined);
+      assert.equal(readLidx(join(dir, "missing.lidx")), undefined);
     }));
 
   it("keeps a correct index and removes a wrong one", () =>
@@ -52,7 +52,7 @@ describe("internal: Prosody 13 .lidx files", () => {
       const path = join(dir, "u.lidx");
       await writeFile(path, lidx(120, 250));
       await extendLidx(path, 250, 300, false);
-      assert.deepEqual(await readLidx(path), [120, 250, 300]);
+      assert.deepEqual(readLidx(path), [120, 250, 300]);
       await extendLidx(path, 310, 400, false);
       assert.equal(await exists(path), false, "an index that missed an append is removed");
       await extendLidx(path, 0, 50, false);

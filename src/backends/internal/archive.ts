@@ -7,7 +7,7 @@ import { decodeListItem, encodeListItem } from "./codec.js";
 import { writing, type InternalContext } from "./context.js";
 import { removeFile } from "./files.js";
 import { usersWith } from "./keyval.js";
-import { openList, readItemBytes, type OpenList } from "./list-file.js";
+import { closeList, openList, readItemBytes, type OpenList } from "./list-file.js";
 import { selectPositions } from "./list-query.js";
 import { appendItem, lidxPathOf, rewriteList } from "./list-write.js";
 
@@ -41,7 +41,7 @@ export function internalArchive(context: InternalContext, store: string): Archiv
       try {
         return await fn(list);
       } finally {
-        await list.handle?.close();
+        closeList(list);
       }
     };
     return create ? writing(context, file, run) : context.mutex.run(file, run);
@@ -49,7 +49,7 @@ export function internalArchive(context: InternalContext, store: string): Archiv
 
   /** The selected items' index fields and bytes, read while the file is held. */
   async function found(list: OpenList, positions: readonly number[]): Promise<FoundItem[]> {
-    const bytes = await readItemBytes(list, positions);
+    const bytes = readItemBytes(list, positions);
     const { keys, whens, withs } = list.index;
     return positions.map((i, k) => ({ key: keys[i], when: whens[i], with: withs[i], bytes: bytes[k] }));
   }

@@ -1,57 +1,82 @@
-import { mkdir, open, readFile, rename, unlink } from "node:fs/promises";
+import { closeSync, fsync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
+import { promisify } from "node:util";
 
-/** Mode of new data files: owner read/write, group read (Prosody's are created the same under umask 027). */
+/**
+ * File primitives of the internal backend. They use synchronous system calls, as Prosody does:
+ * on a local file system opening, reading or renaming a small file takes microseconds, far less
+ * than a round trip through libuv's thread pool that each asynchronous call costs (several per
+ * operation). Only fsync, which waits for the disk, runs asynchronously.
+ */
+
+/** Mode of new data files: owner read/write, group read (umask may remove more). */
 export const FILE_MODE = 0o640;
 /** Mode of new directories. */
 export const DIR_MODE = 0o750;
 
-function isNotFound(error: unknown): boolean {
+const fsyncAsync = promisify(fsync);
+
+export function isNotFound(error: unknown): boolean {
   return (error as NodeJS.ErrnoException)?.code === "ENOENT";
 }
 
 /** Creates a directory and its parents (mode 0750) if missing. */
-export async function ensureDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: DIR_MODE });
+export function ensureDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: DIR_MODE });
+}
+
+/** Waits until the data of an open file is on disk. */
+export function syncFd(fd: number): Promise<void> {
+  return fsyncAsync(fd);
 }
 
 /** Flushes a directory entry change (create, rename, unlink) to disk. */
 export async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, "r");
+  const fd = openSync(dir, "r");
   try {
-    await handle.sync();
+    await fsyncAsync(fd);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
+}
+
+/** Writes all of `data` at the file position (or the end, in append mode). */
+export function writeAll(fd: number, data: Uint8Array): void {
+  for (let done = 0; done < data.length; ) done += writeSync(fd, data, done, data.length - done);
 }
 
 /**
  * Replaces `path` with `data` atomically, as Prosody does: write `path~`, then rename it over
  * `path`, so a reader sees the old or the new file, never a mix. With `durable`, the data is
  * fsynced before the rename and the directory after it, so the new file also survives a power
- * loss; without it a crash can leave the old file or (on some file systems) an empty one.
+ * loss; without it a crash of the machine can lose the change (as with Prosody).
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, durable: boolean): Promise<void> {
-  await ensureDir(dirname(path));
+  ensureDir(dirname(path));
   const scratch = `${path}~`;
-  const handle = await open(scratch, "w", FILE_MODE);
+  const bytes = typeof data === "string" ? Buffer.from(data, "latin1") : data;
+  const fd = openSync(scratch, "w", FILE_MODE);
   try {
-    await handle.writeFile(data);
-    if (durable) await handle.sync();
+    writeAll(fd, bytes);
+    if (durable) await fsyncAsync(fd);
   } catch (error) {
-    await handle.close().catch(() => {});
-    await unlink(scratch).catch(() => {});
+    closeSync(fd);
+    try {
+      unlinkSync(scratch);
+    } catch {
+      // the scratch file is gone already; the write error is what matters
+    }
     throw error;
   }
-  await handle.close();
-  await rename(scratch, path);
+  closeSync(fd);
+  renameSync(scratch, path);
   if (durable) await syncDir(dirname(path));
 }
 
 /** Removes a file; a missing file is fine. Returns whether a file was removed. */
 export async function removeFile(path: string, durable: boolean): Promise<boolean> {
   try {
-    await unlink(path);
+    unlinkSync(path);
   } catch (error) {
     if (isNotFound(error)) return false;
     throw error;
@@ -61,13 +86,11 @@ export async function removeFile(path: string, durable: boolean): Promise<boolea
 }
 
 /** The file's bytes, or `undefined` when it does not exist. */
-export async function readIfExists(path: string): Promise<Buffer | undefined> {
+export function readIfExists(path: string): Buffer | undefined {
   try {
-    return await readFile(path);
+    return readFileSync(path);
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;
   }
 }
-
-export { isNotFound };

@@ -12,7 +12,7 @@ export async function readDat(context: InternalContext, store: string, user: Use
   const file = context.layout.file(store, user, "dat");
   let bytes: Buffer | undefined;
   try {
-    bytes = await readIfExists(file);
+    bytes = readIfExists(file);
   } catch (error) {
     throw new StorageError("backend-failure", `[internal] cannot read ${file}: ${(error as Error).message}`, { cause: error });
   }

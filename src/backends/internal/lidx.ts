@@ -1,5 +1,5 @@
-import { open } from "node:fs/promises";
-import { isNotFound, removeFile } from "./files.js";
+import { closeSync, fstatSync, openSync, readFileSync, readSync, writeSync } from "node:fs";
+import { isNotFound, removeFile, syncFd } from "./files.js";
 
 /**
  * Prosody 13's `.lidx` file, the offset index it keeps beside a `.list` (util/datamanager.lua):
@@ -16,15 +16,10 @@ export const LIDX_MAGIC = 7767640n;
 const ENTRY = 8;
 
 /** What `.lidx` says: the end offset of every item, or `undefined` if it is missing or not an index. */
-export async function readLidx(path: string): Promise<number[] | undefined> {
+export function readLidx(path: string): number[] | undefined {
   let bytes: Buffer;
   try {
-    const handle = await open(path, "r");
-    try {
-      bytes = await handle.readFile();
-    } finally {
-      await handle.close();
-    }
+    bytes = readFileSync(path);
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;
@@ -46,7 +41,7 @@ function sameEnds(found: readonly number[], expected: readonly number[]): boolea
 export async function verifyLidx(path: string, ends: readonly number[], durable: boolean): Promise<boolean> {
   let found: number[] | undefined;
   try {
-    found = await readLidx(path);
+    found = readLidx(path);
   } catch {
     found = undefined;
   }
@@ -61,31 +56,31 @@ export async function verifyLidx(path: string, ends: readonly number[], durable:
  * A list without an index is left without one.
  */
 export async function extendLidx(path: string, start: number, end: number, durable: boolean): Promise<void> {
-  let handle;
+  let fd: number;
   try {
-    handle = await open(path, "r+");
+    fd = openSync(path, "r+");
   } catch (error) {
     if (isNotFound(error)) return;
     throw error;
   }
   let valid = false;
   try {
-    const { size } = await handle.stat();
+    const { size } = fstatSync(fd);
     const head = Buffer.alloc(ENTRY);
     const tail = Buffer.alloc(ENTRY);
     if (size >= 2 * ENTRY && size % ENTRY === 0) {
-      await handle.read(head, 0, ENTRY, 0);
-      await handle.read(tail, 0, ENTRY, size - ENTRY);
+      readSync(fd, head, 0, ENTRY, 0);
+      readSync(fd, tail, 0, ENTRY, size - ENTRY);
       valid = head.readBigUInt64LE(0) === LIDX_MAGIC && tail.readBigUInt64LE(0) === BigInt(start) && start > 0;
     }
     if (valid) {
       const entry = Buffer.alloc(ENTRY);
       entry.writeBigUInt64LE(BigInt(end));
-      await handle.write(entry, 0, ENTRY, size);
-      if (durable) await handle.sync();
+      writeSync(fd, entry, 0, ENTRY, size);
+      if (durable) await syncFd(fd);
     }
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
   if (!valid) await removeFile(path, durable);
 }

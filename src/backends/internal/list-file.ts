@@ -1,4 +1,4 @@
-import { open, type FileHandle } from "node:fs/promises";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { StorageError } from "../../errors.js";
 import { scanList } from "./codec.js";
 import { ensureDir, FILE_MODE, isNotFound } from "./files.js";
@@ -8,22 +8,22 @@ import { verifyLidx } from "./lidx.js";
 import { dirname } from "node:path";
 
 /** Reads bytes [start, end) of an open file. */
-export async function readRange(handle: FileHandle, start: number, end: number): Promise<Buffer> {
+export function readRange(fd: number, start: number, end: number): Buffer {
   const buffer = Buffer.allocUnsafe(end - start);
   let done = 0;
   while (done < buffer.length) {
-    const { bytesRead } = await handle.read(buffer, done, buffer.length - done, start + done);
+    const bytesRead = readSync(fd, buffer, done, buffer.length - done, start + done);
     if (bytesRead === 0) throw new Error(`file ended at byte ${start + done}, expected ${end}`);
     done += bytesRead;
   }
   return buffer;
 }
 
-/** An open `.list` file and its index, valid for the file version the handle shows. */
+/** An open `.list` file and its index, valid for the file version the descriptor shows. */
 export interface OpenList {
   readonly path: string;
-  /** Undefined when the file does not exist (and was not created). */
-  readonly handle: FileHandle | undefined;
+  /** File descriptor; undefined when the file does not exist (and was not created). */
+  readonly fd: number | undefined;
   readonly index: ListIndex;
 }
 
@@ -37,12 +37,12 @@ function failure(path: string, doing: string, error: unknown): StorageError {
  * last known item on: that item must still be there, byte range and id unchanged, else the file
  * was changed some other way and `false` says to rebuild from the whole file.
  */
-async function extendIndex(path: string, handle: FileHandle, cached: ListIndex, identity: FileIdentity): Promise<boolean> {
+function extendIndex(path: string, fd: number, cached: ListIndex, identity: FileIdentity): boolean {
   const last = cached.length - 1;
   if (last < 0 || cached.tornBytes > 0 || identity.size <= cached.end) return false;
   if (cached.identity?.ino !== identity.ino || cached.identity.dev !== identity.dev) return false;
   const [base, lastEnd] = cached.range(last);
-  const tail = await readRange(handle, base, identity.size);
+  const tail = readRange(fd, base, identity.size);
   let scanned;
   try {
     scanned = scanList(tail, path, base, last);
@@ -59,20 +59,20 @@ async function extendIndex(path: string, handle: FileHandle, cached: ListIndex, 
 }
 
 /**
- * Brings the index of an open list up to date with the file the handle shows: kept as is when
+ * Brings the index of an open list up to date with the file the descriptor shows: kept as is when
  * size, mtime, ctime and inode are unchanged; extended by scanning only the new bytes when
  * the same file only grew (another process appended); rebuilt from the whole file otherwise.
  */
-async function currentIndex(path: string, handle: FileHandle, cache: IndexCache, durable: boolean): Promise<ListIndex> {
-  const identity = identityOf(await handle.stat());
+async function currentIndex(path: string, fd: number, cache: IndexCache, durable: boolean): Promise<ListIndex> {
+  const identity = identityOf(fstatSync(fd));
   const cached = cache.get(path);
   if (cached?.identity && sameIdentity(cached.identity, identity)) return cached;
-  if (cached && (await extendIndex(path, handle, cached, identity))) {
+  if (cached && extendIndex(path, fd, cached, identity)) {
     await afterExternalChange(path, cached, durable);
     cache.set(path, cached);
     return cached;
   }
-  const bytes = await readRange(handle, 0, identity.size);
+  const bytes = readRange(fd, 0, identity.size);
   const scanned = scanList(bytes, path, 0, 0);
   const index = new ListIndex(identity, scanned.items, scanned.end);
   index.endsWithNewline = endsWithNewline(bytes, scanned.end);
@@ -96,36 +96,41 @@ async function afterExternalChange(path: string, index: ListIndex, durable: bool
 }
 
 /**
- * Opens a list for reading (`create` false: a missing file gives an empty index and no handle)
+ * Opens a list for reading (`create` false: a missing file gives an empty index and no descriptor)
  * or for appending (`create` true: the file and its directory are made, mode 0640/0750).
- * The caller closes `handle`.
+ * The caller closes it with {@link closeList}.
  */
 export async function openList(path: string, cache: IndexCache, create: boolean, durable: boolean): Promise<OpenList> {
-  let handle: FileHandle;
+  let fd: number;
   try {
-    if (create) await ensureDir(dirname(path));
-    handle = await open(path, create ? "a+" : "r", FILE_MODE);
+    if (create) ensureDir(dirname(path));
+    fd = openSync(path, create ? "a+" : "r", FILE_MODE);
   } catch (error) {
     if (!create && isNotFound(error)) {
       cache.delete(path);
-      return { path, handle: undefined, index: new ListIndex(undefined) };
+      return { path, fd: undefined, index: new ListIndex(undefined) };
     }
     throw failure(path, "open", error);
   }
   try {
-    return { path, handle, index: await currentIndex(path, handle, cache, durable) };
+    return { path, fd, index: await currentIndex(path, fd, cache, durable) };
   } catch (error) {
-    await handle.close();
+    closeSync(fd);
     throw failure(path, "read", error);
   }
+}
+
+/** Closes the list's file, if open. */
+export function closeList(list: OpenList): void {
+  if (list.fd !== undefined) closeSync(list.fd);
 }
 
 /**
  * The stored bytes of the items at `positions` (in the order given). Neighbouring items are
  * read together, so a page of consecutive items costs one read.
  */
-export async function readItemBytes(list: OpenList, positions: readonly number[]): Promise<Buffer[]> {
-  if (positions.length === 0 || !list.handle) return [];
+export function readItemBytes(list: OpenList, positions: readonly number[]): Buffer[] {
+  if (positions.length === 0 || list.fd === undefined) return [];
   const order = [...new Set(positions)].sort((a, b) => a - b);
   const bytes = new Map<number, Buffer>();
   const GAP = 16 * 1024; // read through small gaps rather than issuing another read
@@ -142,7 +147,7 @@ export async function readItemBytes(list: OpenList, positions: readonly number[]
       ) {
         last++;
       }
-      const chunk = await readRange(list.handle, chunkStart, list.index.range(order[last])[1]);
+      const chunk = readRange(list.fd, chunkStart, list.index.range(order[last])[1]);
       for (let j = k; j <= last; j++) {
         const [start, end] = list.index.range(order[j]);
         bytes.set(order[j], chunk.subarray(start - chunkStart, end - chunkStart));

@@ -1,7 +1,7 @@
-import { stat } from "node:fs/promises";
+import { fstatSync, ftruncateSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { StorageError } from "../../errors.js";
-import { removeFile, syncDir, writeFileAtomic } from "./files.js";
+import { removeFile, syncDir, syncFd, writeAll, writeFileAtomic } from "./files.js";
 import type { IndexCache } from "./index-cache.js";
 import { identityOf, ListIndex, type ScannedItem } from "./list-index.js";
 import { extendLidx } from "./lidx.js";
@@ -37,24 +37,24 @@ export function lidxPathOf(listPath: string): string {
  * bytes are never rewritten, so an interruption at any byte leaves every earlier item intact.
  */
 export async function appendItem(list: OpenList, item: EncodedItem, cache: IndexCache, durable: boolean): Promise<void> {
-  const { handle, index, path } = list;
-  if (!handle) throw new Error("appendItem needs a list opened for writing");
+  const { fd, index, path } = list;
+  if (fd === undefined) throw new Error("appendItem needs a list opened for writing");
   const start = index.end;
   // Items must start on a line of their own: Prosody 13 finds item boundaries line by line.
   const bytes = index.endsWithNewline ? item.bytes : Buffer.concat([NEWLINE, item.bytes]);
   try {
-    if (index.tornBytes > 0) await handle.truncate(start);
-    // The handle is in append mode: the write lands at the end, which is now `start`.
-    await handle.write(bytes, 0, bytes.length);
+    if (index.tornBytes > 0) ftruncateSync(fd, start);
+    // The file is open in append mode: the write lands at the end, which is now `start`.
+    writeAll(fd, bytes);
     if (durable) {
-      await handle.sync();
+      await syncFd(fd);
       if (start === 0) await syncDir(dirname(path));
     }
     const entry: ScannedItem = { start, end: start + bytes.length, key: item.key, when: item.when };
     if (item.with !== undefined) entry.with = item.with;
     index.push(entry);
     index.endsWithNewline = true;
-    index.identity = identityOf(await handle.stat());
+    index.identity = identityOf(fstatSync(fd));
     cache.set(path, index);
     await extendLidx(lidxPathOf(path), start, entry.end, durable);
   } catch (error) {
@@ -77,7 +77,7 @@ export async function rewriteList(list: OpenList, plan: readonly RewriteStep[], 
   try {
     await removeFile(lidxPathOf(path), durable);
     const copied = plan.filter((step): step is number => typeof step === "number");
-    const stored = await readItemBytes(list, copied);
+    const stored = readItemBytes(list, copied);
     const fresh = new ListIndex(undefined);
     const parts: Uint8Array[] = [];
     let offset = 0;
@@ -99,7 +99,7 @@ export async function rewriteList(list: OpenList, plan: readonly RewriteStep[], 
       return;
     }
     await writeFileAtomic(path, Buffer.concat(parts), durable);
-    fresh.identity = identityOf(await stat(path));
+    fresh.identity = identityOf(statSync(path));
     cache.set(path, fresh);
   } catch (error) {
     cache.delete(path);
