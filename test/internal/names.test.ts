@@ -77,3 +77,17 @@ describe("internal: data layout", () => {
     assert.throws(() => layout.file("roster", long, "dat"), StorageError);
   });
 });
+
+describe("internal: archive ids", () => {
+  it("are 24 base64url characters, as Prosody 0.12's util.id.medium, and unique", async () => {
+    const { IdSource } = await import("../../src/backends/internal/ids.js");
+    const source = new IdSource();
+    const seen = new Set<string>();
+    for (let i = 0; i < 2000; i++) {
+      const id = source.next();
+      assert.match(id, /^[A-Za-z0-9_-]{24}$/);
+      seen.add(id);
+    }
+    assert.equal(seen.size, 2000);
+  });
+});

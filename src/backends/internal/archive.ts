@@ -1,11 +1,11 @@
 import type { Element } from "ltx";
-import { mediumId } from "../../archive/ids.js";
 import { summarize } from "../../archive/query.js";
 import { StorageError } from "../../errors.js";
 import type { ArchiveDeleteQuery, ArchiveItem, ArchiveQuery, ArchiveResult, ArchiveStore, User } from "../../types.js";
 import { decodeListItem, encodeListItem } from "./codec.js";
 import { writing, type InternalContext } from "./context.js";
 import { removeFile } from "./files.js";
+import { IdSource } from "./ids.js";
 import { usersWith } from "./keyval.js";
 import { closeList, openList, readItemBytes, type OpenList } from "./list-file.js";
 import { selectPositions } from "./list-query.js";
@@ -32,6 +32,7 @@ function isEmptyQuery(query: ArchiveDeleteQuery): boolean {
 export function internalArchive(context: InternalContext, store: string): ArchiveStore {
   const { layout, indexes, durable, quota } = context;
   const fileOf = (user: User) => layout.file(store, user, "list");
+  const ids = new IdSource();
 
   /** Runs `fn` on the user's list in the file's turn (reads too: the index is shared). */
   async function withList<T>(user: User, create: boolean, fn: (list: OpenList) => Promise<T>): Promise<T> {
@@ -69,7 +70,7 @@ export function internalArchive(context: InternalContext, store: string): Archiv
 
     append: (user, key, value, when, with_) =>
       withList(user, true, async (list) => {
-        const id = key ?? mediumId();
+        const id = key ?? ids.next();
         const at = list.index.positionOf(id);
         if (at < 0 && list.index.length >= quota) {
           if (list.index.length === 0) await removeFile(list.path, durable);

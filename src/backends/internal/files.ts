@@ -25,6 +25,21 @@ export function ensureDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: DIR_MODE });
 }
 
+/**
+ * Opens a file for writing, creating it (mode 0640) and, only when the open fails for want
+ * of it, its directory: the directory usually exists, and checking first would cost system
+ * calls on every write.
+ */
+export function openCreating(path: string, flags: "w" | "a+"): number {
+  try {
+    return openSync(path, flags, FILE_MODE);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    ensureDir(dirname(path));
+    return openSync(path, flags, FILE_MODE);
+  }
+}
+
 /** Waits until the data of an open file is on disk. */
 export function syncFd(fd: number): Promise<void> {
   return fsyncAsync(fd);
@@ -52,10 +67,9 @@ export function writeAll(fd: number, data: Uint8Array): void {
  * loss; without it a crash of the machine can lose the change (as with Prosody).
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, durable: boolean): Promise<void> {
-  ensureDir(dirname(path));
   const scratch = `${path}~`;
   const bytes = typeof data === "string" ? Buffer.from(data, "latin1") : data;
-  const fd = openSync(scratch, "w", FILE_MODE);
+  const fd = openCreating(scratch, "w");
   try {
     writeAll(fd, bytes);
     if (durable) await fsyncAsync(fd);

@@ -1,11 +1,10 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { StorageError } from "../../errors.js";
 import { scanList } from "./codec.js";
-import { ensureDir, FILE_MODE, isNotFound } from "./files.js";
+import { isNotFound, openCreating } from "./files.js";
 import type { IndexCache } from "./index-cache.js";
 import { identityOf, ListIndex, sameIdentity, type FileIdentity } from "./list-index.js";
 import { verifyLidx } from "./lidx.js";
-import { dirname } from "node:path";
 
 /** Reads bytes [start, end) of an open file. */
 export function readRange(fd: number, start: number, end: number): Buffer {
@@ -103,8 +102,7 @@ async function afterExternalChange(path: string, index: ListIndex, durable: bool
 export async function openList(path: string, cache: IndexCache, create: boolean, durable: boolean): Promise<OpenList> {
   let fd: number;
   try {
-    if (create) ensureDir(dirname(path));
-    fd = openSync(path, create ? "a+" : "r", FILE_MODE);
+    fd = create ? openCreating(path, "a+") : openSync(path, "r");
   } catch (error) {
     if (!create && isNotFound(error)) {
       cache.delete(path);
