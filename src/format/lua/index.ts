@@ -11,4 +11,5 @@ export {
   type TornTail,
 } from "./list.js";
 export { elementFromTable, tableFromElement } from "./stanza.js";
+export { parseStanzaItems, type StanzaItem, type ParsedStanzaList } from "./stanza-list.js";
 export { MAX_SOURCE_BYTES } from "./source.js";

@@ -49,7 +49,7 @@ type ReadArgument<A> = (parser: LuaDataParser) => A | undefined;
  * Reads statements from the cursor to the end: each is `item(...)` (or `item{...}` /
  * `item"..."`, which Lua also allows) and gives `make(argument, start, end)`.
  */
-function readStatements<A, T>(
+export function readStatements<A, T>(
   parser: LuaDataParser,
   bytes: Uint8Array,
   label: string,

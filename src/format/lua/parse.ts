@@ -6,7 +6,7 @@
  */
 import { StorageError } from "../../errors.js";
 import { LuaSource, LuaSyntaxError, MAX_SOURCE_BYTES, isDigit, isNameStart, syntaxFailure } from "./source.js";
-import { TableBuilder } from "./table-builder.js";
+import { FieldStack } from "./table-builder.js";
 import { MAX_DEPTH, type Value } from "../../values/index.js";
 
 const RESERVED = new Set([
@@ -16,8 +16,16 @@ const RESERVED = new Set([
 
 /** The expression reader over one source; shared by the file-level readers below. */
 export class LuaDataParser extends LuaSource {
+  /** The fields of the tables being read; its `stanzas` switch is for archive readers. */
+  readonly fields = new FieldStack();
+
   /** Reads one expression: `unary { "/" unary }`. Returns undefined for `nil`. */
   parseExpr(depth: number): Value | undefined {
+    this.skipSpace();
+    // fast paths for what Prosody writes; a string or table cannot be divided anyway
+    const c = this.bytes[this.pos];
+    if (c === 34) return this.readQuotedString();
+    if (c === 123) return this.parseTable(depth + 1);
     let value = this.parseUnary(depth);
     for (;;) {
       this.skipSpace();
@@ -86,18 +94,18 @@ export class LuaDataParser extends LuaSource {
     if (depth > MAX_DEPTH) this.fail(`tables nested deeper than ${MAX_DEPTH}`);
     const b = this.bytes;
     this.pos++; // {
-    const table = new TableBuilder();
+    const table = this.fields;
+    const base = table.top;
     for (;;) {
       this.skipSpace();
       let c = b[this.pos];
       if (c === 125) {
         this.pos++;
-        return table.finish();
+        return table.finish(base);
       }
-      table.beginField();
       if (c === 91 && this.longBracketLevel(this.pos, true) < 0) {
         const at = this.pos++;
-        const key = this.parseExpr(depth);
+        const key = b[this.pos] === 34 ? this.readQuotedString() : this.parseExpr(depth);
         this.skipSpace();
         this.expect(93, "']'");
         this.skipSpace();
@@ -105,14 +113,14 @@ export class LuaDataParser extends LuaSource {
         if (key === undefined) this.fail("table index is nil", at);
         if (typeof key === "number" && Number.isNaN(key)) this.fail("table index is NaN", at);
         if (typeof key === "object" && !(key instanceof Uint8Array)) this.fail("tables as table keys are not data", at);
-        table.addKeyed(key, this.parseExpr(depth));
+        table.keyed(key, this.parseExpr(depth));
       } else if (isNameStart(c) && this.isNamedField()) {
         const name = this.readName();
         this.skipSpace();
         this.pos++; // the '=' that isNamedField saw
-        table.addKeyed(name, this.parseExpr(depth));
+        table.keyed(name, this.parseExpr(depth));
       } else {
-        table.addPositional(this.parseExpr(depth));
+        table.positional(this.parseExpr(depth));
       }
       this.skipSpace();
       c = b[this.pos];

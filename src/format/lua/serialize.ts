@@ -14,8 +14,6 @@ import { formatFloat18g } from "./format-float.js";
  */
 export const WRITE_MAX_DEPTH = 190;
 
-const encoder = new TextEncoder();
-
 /** The escape of every byte that cannot stand for itself inside a double-quoted string. */
 const BYTE_ESCAPES: string[] = (() => {
   const named: Record<number, string> = {
@@ -35,18 +33,52 @@ function needsEscape(code: number): boolean {
 }
 
 function quoteBytes(bytes: Uint8Array): string {
-  let out = '"';
-  for (let i = 0; i < bytes.length; i++) out += BYTE_ESCAPES[bytes[i]];
-  return out + '"';
+  const parts: string[] = ['"'];
+  for (let i = 0; i < bytes.length; i++) parts.push(BYTE_ESCAPES[bytes[i]]);
+  parts.push('"');
+  return parts.join("");
+}
+
+/** Escapes of the UTF-8 bytes of one code point (>= 0x80), without an encoder allocation. */
+function escapeCodePoint(code: number): string {
+  const e = BYTE_ESCAPES;
+  if (code < 0x800) return e[0xc0 | (code >> 6)] + e[0x80 | (code & 0x3f)];
+  if (code < 0x10000) return e[0xe0 | (code >> 12)] + e[0x80 | ((code >> 6) & 0x3f)] + e[0x80 | (code & 0x3f)];
+  return e[0xf0 | (code >> 18)] + e[0x80 | ((code >> 12) & 0x3f)] + e[0x80 | ((code >> 6) & 0x3f)] + e[0x80 | (code & 0x3f)];
 }
 
 /** A Lua string literal of the UTF-8 bytes of `text` (or of raw bytes). */
 export function quoteString(text: string | Uint8Array): string {
   if (typeof text !== "string") return quoteBytes(text);
-  for (let i = 0; i < text.length; i++) {
-    if (needsEscape(text.charCodeAt(i))) return quoteBytes(encoder.encode(text));
+  let first = 0;
+  while (first < text.length && !needsEscape(text.charCodeAt(first))) first++;
+  if (first === text.length) return `"${text}"`;
+  // copy runs of printable ASCII as they are, escape the rest byte by byte
+  let out = '"' + text.slice(0, first);
+  let run = first;
+  for (let i = first; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (!needsEscape(code)) continue;
+    if (run < i) out += text.slice(run, i);
+    if (code < 0x80) {
+      out += BYTE_ESCAPES[code];
+    } else {
+      let point = code;
+      if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+        const low = text.charCodeAt(i + 1);
+        if (low >= 0xdc00 && low <= 0xdfff) {
+          point = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
+          i++;
+        }
+      }
+      // a lone surrogate is written as U+FFFD, as TextEncoder would
+      if (point >= 0xd800 && point <= 0xdfff) point = 0xfffd;
+      out += escapeCodePoint(point);
+    }
+    run = i + 1;
   }
-  return `"${text}"`;
+  if (run < text.length) out += text.slice(run);
+  return out + '"';
 }
 
 /** A number as Prosody writes it: `%d` for integers, `%.18g` for floats, `(1/0)` style for the rest. */
@@ -74,82 +106,89 @@ function formatScalar(value: Value | LuaKey, where: string): string {
   }
 }
 
-/** Collects the fields of one table, array part first, as Prosody's writer orders them. */
-interface Field {
-  key: LuaKey | undefined; // undefined: a positional (array part) value
-  value: Value;
-}
-
-function fieldsOf(value: Value[] | ValueObject | LuaTable | Element): Field[] {
-  const fields: Field[] = [];
-  if (Array.isArray(value)) {
-    for (const item of value) if (item !== undefined && item !== null) fields.push({ key: undefined, value: item });
-    // a hole in an array ends its array part; later items need explicit keys
-    if (fields.length !== value.length) return fieldsOfPairs(value.map((item, i) => [i + 1, item] as [LuaKey, Value]));
-    return fields;
-  }
-  if (value instanceof Element) return elementFields(value);
-  if (value instanceof LuaTable) return fieldsOfPairs(value.entries());
-  for (const key of Object.keys(value)) {
-    const item = value[key];
-    if (item !== undefined && item !== null) fields.push({ key, value: item });
-  }
-  return fields;
-}
-
-function fieldsOfPairs(pairs: Iterable<[LuaKey, Value]>): Field[] {
-  const table = new LuaTable();
-  for (const [key, item] of pairs) if (item !== undefined && item !== null) table.set(key, item);
-  const fields: Field[] = [];
-  let n = 0;
-  for (;;) {
-    const item = table.get(n + 1);
-    if (item === undefined) break;
-    fields.push({ key: undefined, value: item });
-    n++;
-  }
-  for (const [key, item] of table) {
-    const index = typeof key === "bigint" ? Number(key) : key;
-    if (typeof index === "number" && Number.isInteger(index) && index >= 1 && index <= n) continue;
-    fields.push({ key, value: item });
-  }
-  return fields;
-}
-
-/** `st.preserialize(stanza)`: children as the array part, then `name` and `attr`. */
-function elementFields(element: Element): Field[] {
-  const fields: Field[] = [];
-  for (const child of element.children) {
-    if (typeof child === "string" || child instanceof Element) fields.push({ key: undefined, value: child });
-  }
-  const attr: ValueObject = {};
-  for (const [name, attr_value] of Object.entries(element.attrs ?? {})) {
-    if (attr_value !== undefined && attr_value !== null) attr[name] = String(attr_value);
-  }
-  fields.push({ key: "name", value: element.name });
-  fields.push({ key: "attr", value: attr });
-  return fields;
-}
-
 function isTableLike(value: Value): value is Value[] | ValueObject | LuaTable | Element {
   return typeof value === "object" && !(value instanceof Uint8Array);
 }
 
-function writeTable(value: Value[] | ValueObject | LuaTable | Element, depth: number, where: string): string {
-  if (depth > WRITE_MAX_DEPTH) {
-    throw new StorageError("unsupported-datatype", `${where}: tables nested deeper than ${WRITE_MAX_DEPTH} cannot be written as Lua`);
+/** Length of the array part of a LuaTable: keys 1..n all present. */
+function arrayPartLength(table: LuaTable): number {
+  let n = 0;
+  while (table.has(n + 1)) n++;
+  return n;
+}
+
+function isArrayIndex(key: LuaKey, n: number): boolean {
+  const index = typeof key === "bigint" ? Number(key) : key;
+  return typeof index === "number" && Number.isInteger(index) && index >= 1 && index <= n;
+}
+
+/**
+ * Writes tables into `out` as Prosody's writer does: each field on its own line, indented by
+ * depth, the array part first as bare values, then `[key] = value`, each followed by `;`.
+ */
+class TableWriter {
+  readonly out: string[] = [];
+  constructor(private readonly where: string) {}
+
+  value(value: Value, depth: number): void {
+    if (!isTableLike(value)) {
+      this.out.push(formatScalar(value, this.where));
+      return;
+    }
+    if (depth > WRITE_MAX_DEPTH) {
+      throw new StorageError("unsupported-datatype", `${this.where}: tables nested deeper than ${WRITE_MAX_DEPTH} cannot be written as Lua`);
+    }
+    const out = this.out;
+    const mark = out.length;
+    const indent = "\n" + "\t".repeat(depth);
+    out.push("{");
+    if (Array.isArray(value)) {
+      this.array(value, indent, depth);
+    } else if (value instanceof Element) {
+      this.element(value, indent, depth);
+    } else if (value instanceof LuaTable) {
+      const n = arrayPartLength(value);
+      for (let i = 1; i <= n; i++) this.field(undefined, value.get(i)!, indent, depth);
+      for (const [key, item] of value) if (!isArrayIndex(key, n)) this.field(key, item, indent, depth);
+    } else {
+      for (const key of Object.keys(value)) {
+        const item = value[key];
+        if (item !== undefined && item !== null) this.field(key, item, indent, depth);
+      }
+    }
+    if (out.length === mark + 1) out.push("}");
+    else out.push("\n" + "\t".repeat(depth - 1) + "}");
   }
-  const fields = fieldsOf(value);
-  if (fields.length === 0) return "{}";
-  const indent = "\t".repeat(depth);
-  let out = "{";
-  for (const { key, value: item } of fields) {
-    out += "\n" + indent;
-    if (key !== undefined) out += "[" + formatScalar(key, where) + "] = ";
-    out += isTableLike(item) ? writeTable(item, depth + 1, where) : formatScalar(item, where);
-    out += ";";
+
+  private field(key: LuaKey | undefined, item: Value, indent: string, depth: number): void {
+    const out = this.out;
+    out.push(key === undefined ? indent : indent + "[" + formatScalar(key, this.where) + "] = ");
+    this.value(item, depth + 1);
+    out.push(";");
   }
-  return out + "\n" + "\t".repeat(depth - 1) + "}";
+
+  private array(value: Value[], indent: string, depth: number): void {
+    let n = 0;
+    while (n < value.length && value[n] !== undefined && value[n] !== null) this.field(undefined, value[n++], indent, depth);
+    // after a hole, the remaining items need explicit keys
+    for (let i = n; i < value.length; i++) {
+      const item = value[i];
+      if (item !== undefined && item !== null) this.field(i + 1, item, indent, depth);
+    }
+  }
+
+  /** `st.preserialize`: children as the array part, then `name` and `attr`. */
+  private element(element: Element, indent: string, depth: number): void {
+    for (const child of element.children) {
+      if (typeof child === "string" || child instanceof Element) this.field(undefined, child, indent, depth);
+    }
+    this.field("name", element.name, indent, depth);
+    const attr: ValueObject = {};
+    for (const [name, value] of Object.entries(element.attrs ?? {})) {
+      if (value !== undefined && value !== null) attr[name] = String(value);
+    }
+    this.field("attr", attr, indent, depth);
+  }
 }
 
 /**
@@ -159,7 +198,10 @@ function writeTable(value: Value[] | ValueObject | LuaTable | Element, depth: nu
  * `st.preserialize` makes of it. Throws `unsupported-datatype` for what Lua cannot hold.
  */
 export function serializeValue(value: Value, where = "value"): string {
-  return isTableLike(value) ? writeTable(value, 1, where) : formatScalar(value, where);
+  if (!isTableLike(value)) return formatScalar(value, where);
+  const writer = new TableWriter(where);
+  writer.value(value, 1);
+  return writer.out.join("");
 }
 
 /** A whole `.dat` file: `return <value>;\n`, as `util.datamanager.store` writes it. */

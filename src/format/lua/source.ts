@@ -3,13 +3,20 @@
  * literals, read straight from the bytes the way Lua 5.4's lexer reads them (C locale), with
  * no regular expressions and no per-character string building on the hot path.
  */
-import { isUtf8 } from "node:buffer";
 import { StorageError } from "../../errors.js";
 
 /** Largest input the reader accepts; bigger files are refused rather than half-read. */
 export const MAX_SOURCE_BYTES = 512 * 1024 * 1024;
 
 const ASCII_LIMIT = 0x80;
+const SHORT_STRING = 32;
+const STRING_CACHE_SIZE = 4096;
+
+/** Buffer's own slice-to-string methods, skipping the checks of `toString(encoding, ...)`. */
+interface FastBuffer extends Buffer {
+  latin1Slice(start: number, end: number): string;
+  utf8Slice(start: number, end: number): string;
+}
 
 /**
  * A failure inside the reader. `atEnd` says the input stopped before the construct did, which
@@ -179,18 +186,52 @@ export class LuaSource {
     let p = start + 1;
     while (isNameChar(b[p])) p++;
     this.pos = p;
-    return b.toString("latin1", start, p);
+    return (b as FastBuffer).latin1Slice(start, p);
   }
 
   /** Lua string bytes as a value: a string for valid UTF-8, else a copy of the bytes. */
   private decode(source: Buffer, start: number, stop: number): string | Uint8Array {
+    const length = stop - start;
     let high = 0;
-    for (let i = start; i < stop; i++) high |= source[i];
-    if (high < ASCII_LIMIT) return source.toString("latin1", start, stop);
-    const view = source.subarray(start, stop);
-    if (isUtf8(view)) return source.toString("utf8", start, stop);
-    return new Uint8Array(view);
+    let hash = length;
+    for (let i = start; i < stop; i++) {
+      const c = source[i];
+      high |= c;
+      hash = (Math.imul(hash, 31) + c) | 0;
+    }
+    if (high < ASCII_LIMIT) {
+      if (length > SHORT_STRING) return (source as FastBuffer).latin1Slice(start, stop);
+      return this.shortString(source, start, length, hash);
+    }
+    if (isValidUtf8(source, start, stop)) return (source as FastBuffer).utf8Slice(start, stop);
+    return new Uint8Array(source.buffer.slice(source.byteOffset + start, source.byteOffset + stop));
   }
+
+  /**
+   * Short ASCII strings through a small cache: the same keys and values ("name", "attr",
+   * "xmlns", "chat", JIDs) repeat in every item, and reusing one string saves an allocation
+   * and the engine's re-internalising of property names.
+   */
+  private shortString(source: Buffer, start: number, length: number, hash: number): string {
+    const cache = (this.strings ??= new Array<string | undefined>(STRING_CACHE_SIZE));
+    const slot = (hash ^ (hash >>> 13)) & (STRING_CACHE_SIZE - 1);
+    const cached = cache[slot];
+    if (cached !== undefined && cached.length === length) {
+      let same = true;
+      for (let i = 0; i < length; i++) {
+        if (cached.charCodeAt(i) !== source[start + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return cached;
+    }
+    const text = (source as FastBuffer).latin1Slice(start, start + length);
+    cache[slot] = text;
+    return text;
+  }
+
+  private strings: Array<string | undefined> | undefined;
 
   private ensureScratch(size: number): Buffer {
     if (this.scratch.length < size) this.scratch = Buffer.allocUnsafe(Math.max(size, this.scratch.length * 2));
@@ -215,8 +256,8 @@ export class LuaSource {
     }
     // escapes: copy what came before, then decode byte by byte into the scratch buffer
     let out = this.ensureScratch(p - start + 64);
-    b.copy(out, 0, start, p);
-    let n = p - start;
+    let n = 0;
+    for (let i = start; i < p; i++) out[n++] = b[i];
     for (;;) {
       if (n + 8 > out.length) {
         const bigger = Buffer.allocUnsafe(out.length * 2);
@@ -365,6 +406,45 @@ export class LuaSource {
 
   /** Whether the last number read is a Lua float (as opposed to an integer). */
   isFloat = false;
+}
+
+/** Strict UTF-8 validation (no overlongs, no surrogates, nothing above U+10FFFF), like TextDecoder's fatal mode. */
+function isValidUtf8(b: Uint8Array, start: number, stop: number): boolean {
+  let i = start;
+  while (i < stop) {
+    const c = b[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let min: number;
+    let code: number;
+    if (c >= 0xc2 && c <= 0xdf) {
+      need = 1;
+      min = 0x80;
+      code = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      need = 2;
+      min = 0x800;
+      code = c & 0x0f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      need = 3;
+      min = 0x10000;
+      code = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + need >= stop) return false;
+    for (let k = 1; k <= need; k++) {
+      const d = b[i + k];
+      if ((d & 0xc0) !== 0x80) return false;
+      code = (code << 6) | (d & 0x3f);
+    }
+    if (code < min || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return false;
+    i += need + 1;
+  }
+  return true;
 }
 
 const INT64_MAX = (1n << 63n) - 1n;

@@ -7,7 +7,7 @@
  */
 import { Element } from "ltx";
 import { StorageError } from "../../errors.js";
-import { isTable, tableFromPairs, tableGet, tablePairs, type LuaKey, type Value } from "../../values/index.js";
+import { isPlainObject, isTable, tableFromPairs, tableGet, tablePairs, type LuaKey, type Value } from "../../values/index.js";
 
 const lossyUtf8 = new TextDecoder("utf-8");
 
@@ -47,29 +47,59 @@ export function elementFromTable(table: Value, where = "value"): Element {
   return build(table, where);
 }
 
+/**
+ * A new element with `name` and the attributes of the `attr` table, or undefined when the
+ * two do not make a stanza (a non-string name, a missing or non-table attr).
+ */
+export function startElement(name: Value | undefined, attr: Value | undefined): Element | undefined {
+  if (typeof name !== "string" && !(name instanceof Uint8Array)) return undefined;
+  if (attr === undefined || !isTable(attr)) return undefined;
+  const attrs: Record<string, string> = {};
+  if (isPlainObject(attr)) {
+    // the usual case, without the generic pair iteration
+    for (const key of Object.keys(attr)) addAttribute(attrs, key, attr[key]);
+  } else {
+    for (const [key, value] of tablePairs(attr)) {
+      if (typeof key === "string" || key instanceof Uint8Array) addAttribute(attrs, textOf(key), value);
+    }
+  }
+  const element = new Element(typeof name === "string" ? name : textOf(name));
+  element.attrs = attrs;
+  return element;
+}
+
+function addAttribute(attrs: Record<string, string>, key: string, value: Value): void {
+  if (typeof value === "string") attrs[key] = value;
+  else if (value instanceof Uint8Array) attrs[key] = textOf(value);
+  else if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") attrs[key] = String(value);
+}
+
+/**
+ * Adds the `index`th array-part value as a child, as `st.deserialize` does; `where` names the
+ * parent in errors.
+ */
+export function appendChild(element: Element, child: Value, where: string, index: number): void {
+  if (typeof child === "string" || child instanceof Uint8Array) {
+    element.children.push(textOf(child));
+  } else if (child instanceof Element) {
+    child.parent = element;
+    element.children.push(child);
+  } else if (isTable(child)) {
+    const inner = build(child, `${where}[${index}]`);
+    inner.parent = element;
+    element.children.push(inner);
+  }
+}
+
 function build(table: Value, where: string): Element {
   if (!isTable(table)) throw notStanza(where, "not a table");
   const name = tableGet(table, "name");
-  const attr = tableGet(table, "attr");
-  if (typeof name !== "string" && !(name instanceof Uint8Array)) throw notStanza(where, "no string 'name'");
-  if (attr === undefined || !isTable(attr)) throw notStanza(where, "no table 'attr'");
-  const attrs: Record<string, string> = {};
-  for (const [key, value] of tablePairs(attr)) {
-    if (typeof key !== "string" && !(key instanceof Uint8Array)) continue;
-    if (typeof value === "string" || value instanceof Uint8Array) attrs[textOf(key)] = textOf(value);
-    else if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") attrs[textOf(key)] = String(value);
-  }
-  const element = new Element(textOf(name), attrs);
+  const element = startElement(name, tableGet(table, "attr"));
+  if (element === undefined) throw notStanza(where, typeof name === "string" ? "no table 'attr'" : "no string 'name'");
   for (let i = 1; ; i++) {
     const child = tableGet(table, i);
     if (child === undefined) break;
-    if (typeof child === "string" || child instanceof Uint8Array) {
-      element.children.push(textOf(child));
-    } else if (isTable(child)) {
-      const inner = build(child, `${where}[${i}]`);
-      inner.parent = element;
-      element.children.push(inner);
-    }
+    appendChild(element, child, where, i);
   }
   return element;
 }

@@ -1,14 +1,20 @@
 /**
- * Builds the canonical JavaScript form of one Lua table constructor as its fields are read.
- * The common shapes (only positional values, only string keys, or both) are built directly;
- * anything else falls back to a LuaTable that replays Lua's own order of assignment, in which
- * positional values are stored in batches of 50 (LFIELDS_PER_FLUSH) after the keyed fields
- * read so far, so that `{[1] = "a", "b"}` holds "b" as Lua says.
+ * Builds the canonical JavaScript form of Lua table constructors. The fields of the tables
+ * being read are kept on one shared stack (a nested table's fields sit above its parent's
+ * until it is finished), so reading allocates only the finished tables. The common shapes
+ * (only positional values, only string keys, or both) are built directly; anything else
+ * replays Lua's own order of assignment, in which positional values are stored in batches of
+ * 50 (LFIELDS_PER_FLUSH) after the keyed fields read so far: `{[1] = "a", "b"}` holds "b".
  */
+import type { Element } from "ltx";
 import { LuaTable, tableFromPairs, type LuaKey, type Value, type ValueObject } from "../../values/index.js";
+import { appendChild, startElement } from "./stanza.js";
 
 const FLUSH_EVERY = 50;
 const INT64_BOUND = 2 ** 63;
+
+/** The key slot of a positional field. */
+const POSITIONAL = Symbol("positional");
 
 /** A number used as a table key, in the form the value model uses for that key. */
 function keyOfNumber(key: number): number | bigint {
@@ -19,79 +25,116 @@ function keyOfNumber(key: number): number | bigint {
   return key;
 }
 
-export class TableBuilder {
-  private readonly list: Value[] = [];
-  private object: ValueObject | undefined;
-  private general: LuaTable | undefined;
-  /** Positional values (possibly nil) not yet stored, in general mode. */
-  private pending: Array<Value | undefined> = [];
-  /** Positional values already stored: the next batch starts at index stored + 1. */
-  private stored = 0;
+function setProperty(object: ValueObject, key: string, value: Value | undefined): void {
+  if (value === undefined) delete object[key];
+  else if (key === "__proto__") Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  else object[key] = value;
+}
 
-  /** Called before each field, like Lua's `closelistfield`. */
-  beginField(): void {
-    if (this.general) {
-      if (this.pending.length === FLUSH_EVERY) this.flush();
-    } else if (this.list.length - this.stored === FLUSH_EVERY) {
-      this.stored = this.list.length;
-    }
-  }
+export class FieldStack {
+  private readonly keys: Array<LuaKey | typeof POSITIONAL> = [];
+  private readonly values: Array<Value | undefined> = [];
+  /** Where the next field goes; a table starts at the `top` it saw when it began. */
+  top = 0;
+  /**
+   * Stanza mode, for archive items: tables shaped like `st.preserialize` output become ltx
+   * Elements as soon as they are read, without an intermediate table.
+   */
+  stanzas = false;
+  /** In stanza mode, the string-keyed fields other than name/attr of the last element built. */
+  extras: ValueObject | undefined;
 
   /** A positional value (`nil` is `undefined`). */
-  addPositional(value: Value | undefined): void {
-    if (this.general) {
-      this.pending.push(value);
-    } else if (value === undefined) {
-      this.toGeneral();
-      this.pending.push(value);
-    } else {
-      this.list.push(value);
-    }
+  positional(value: Value | undefined): void {
+    this.keys[this.top] = POSITIONAL;
+    this.values[this.top++] = value;
   }
 
-  /** A keyed field `[key] = value` or `name = value`; the key is already checked not nil/NaN. */
-  addKeyed(key: LuaKey, value: Value | undefined): void {
-    if (typeof key === "string" && !this.general) {
-      const object = (this.object ??= {});
-      if (value === undefined) delete object[key];
-      else if (key === "__proto__") Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
-      else object[key] = value;
-      return;
-    }
-    const table = this.general ?? this.toGeneral();
-    table.set(typeof key === "number" ? keyOfNumber(key) : key, value);
+  /** A keyed field; the key is already checked not to be nil or NaN. */
+  keyed(key: LuaKey, value: Value | undefined): void {
+    this.keys[this.top] = key;
+    this.values[this.top++] = value;
   }
 
-  private toGeneral(): LuaTable {
+  /** The table made of the fields from `base` up, which are then dropped. */
+  finish(base: number): Value {
+    const { keys, values, top } = this;
+    this.top = base;
+    let positional = 0;
+    let named = 0;
+    let simple = true;
+    for (let i = base; i < top; i++) {
+      const key = keys[i];
+      if (key === POSITIONAL) {
+        positional++;
+        if (values[i] === undefined) simple = false;
+      } else if (typeof key === "string") {
+        named++;
+      } else {
+        simple = false;
+      }
+    }
+    if (!simple) return this.replay(base, top);
+    if (this.stanzas && named >= 2) {
+      const element = this.element(base, top);
+      if (element !== undefined) return element;
+    }
+    if (named === 0) return positional === 0 ? {} : values.slice(base, top) as Value[];
+    if (positional === 0) {
+      const object: ValueObject = {};
+      for (let i = base; i < top; i++) setProperty(object, keys[i] as string, values[i]);
+      return object;
+    }
     const table = new LuaTable();
-    for (let i = 0; i < this.stored; i++) table.set(i + 1, this.list[i]);
-    if (this.object) for (const key of Object.keys(this.object)) table.set(key, this.object[key]);
-    this.pending = this.list.slice(this.stored);
-    this.general = table;
-    return table;
+    let index = 0;
+    for (let i = base; i < top; i++) if (keys[i] === POSITIONAL) table.set(++index, values[i]);
+    for (let i = base; i < top; i++) if (keys[i] !== POSITIONAL) table.set(keys[i] as string, values[i]);
+    if (table.size !== positional) return table;
+    // every string key was assigned nil: a plain sequence is left
+    const list: Value[] = [];
+    for (let i = base; i < top; i++) if (keys[i] === POSITIONAL) list.push(values[i]!);
+    return list;
   }
 
-  private flush(): void {
-    const table = this.general!;
-    for (let i = 0; i < this.pending.length; i++) table.set(this.stored + i + 1, this.pending[i]);
-    this.stored += this.pending.length;
-    this.pending = [];
-  }
-
-  /** The finished table in canonical form (see `tableFromPairs`). */
-  finish(): Value[] | ValueObject | LuaTable {
-    if (this.general) {
-      this.flush();
-      return tableFromPairs(this.general.entries());
+  /** The element the fields stand for, or undefined when they are not a stanza table. */
+  private element(base: number, top: number): Element | undefined {
+    const { keys, values } = this;
+    let name: Value | undefined;
+    let attr: Value | undefined;
+    let extras: ValueObject | undefined;
+    for (let i = base; i < top; i++) {
+      const key = keys[i];
+      if (key === "name") name = values[i];
+      else if (key === "attr") attr = values[i];
+      else if (typeof key === "string") setProperty((extras ??= {}), key, values[i]);
     }
-    const object = this.object;
-    if (object === undefined) return this.list.length === 0 ? {} : this.list;
-    if (this.list.length === 0) return object;
-    const keys = Object.keys(object);
-    if (keys.length === 0) return this.list;
+    const element = startElement(name, attr);
+    if (element === undefined) return undefined;
+    let index = 0;
+    for (let i = base; i < top; i++) {
+      if (keys[i] === POSITIONAL) appendChild(element, values[i]!, "item", ++index);
+    }
+    this.extras = extras;
+    return element;
+  }
+
+  /** Assigns the fields in Lua's order into a LuaTable, then gives it its canonical shape. */
+  private replay(base: number, top: number): Value[] | ValueObject | LuaTable {
     const table = new LuaTable();
-    for (let i = 0; i < this.list.length; i++) table.set(i + 1, this.list[i]);
-    for (const key of keys) table.set(key, object[key]);
-    return table;
+    let stored = 0;
+    const pending: Array<Value | undefined> = [];
+    const flush = (): void => {
+      for (let i = 0; i < pending.length; i++) table.set(stored + i + 1, pending[i]);
+      stored += pending.length;
+      pending.length = 0;
+    };
+    for (let i = base; i < top; i++) {
+      if (pending.length === FLUSH_EVERY) flush();
+      const key = this.keys[i];
+      if (key === POSITIONAL) pending.push(this.values[i]);
+      else table.set(typeof key === "number" ? keyOfNumber(key) : key, this.values[i]);
+    }
+    flush();
+    return tableFromPairs(table.entries());
   }
 }
