@@ -7,7 +7,7 @@
  * 50 (LFIELDS_PER_FLUSH) after the keyed fields read so far: `{[1] = "a", "b"}` holds "b".
  */
 import type { Element } from "ltx";
-import { LuaTable, tableFromPairs, type LuaKey, type Value, type ValueObject } from "../../values/index.js";
+import { LuaTable, isElement, tableFromPairs, type LuaKey, type Value, type ValueObject } from "../../values/index.js";
 import { appendChild, startElement } from "./stanza.js";
 
 const FLUSH_EVERY = 50;
@@ -110,6 +110,12 @@ export class FieldStack {
     }
     const element = startElement(name, attr);
     if (element === undefined) return undefined;
+    for (let i = base; i < top; i++) {
+      // a child table that did not become an element: this is no stanza, and the reader says so
+      if (keys[i] === POSITIONAL && typeof values[i] === "object" && !(values[i] instanceof Uint8Array) && !isElement(values[i])) {
+        return undefined;
+      }
+    }
     let index = 0;
     for (let i = base; i < top; i++) {
       if (keys[i] === POSITIONAL) appendChild(element, values[i]!, "item", ++index);
