@@ -1,0 +1,110 @@
+// Accounts against Prosody's own account code: core.usermanager with mod_auth_internal_hashed /
+// mod_auth_internal_plain (what prosodyctl adduser and logins run), on internal files and SQLite.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, it } from "node:test";
+import { StorageManager } from "../../src/manager/manager.js";
+import { needService } from "../helpers/services.js";
+import { prosodyAvailable } from "../helpers/prosody.js";
+import { makeProsodyEnv, prosodyEnvAvailable, type ProsodyEnv, type ProsodyEnvKind } from "../helpers/prosody-env.js";
+import { LUA } from "./lua.js";
+
+const HOST = "example.com";
+const SCRIPT = fileURLToPath(new URL("./lua/auth.lua", import.meta.url));
+
+interface AuthOp {
+  op: "create" | "test" | "set_password" | "exists";
+  user: string;
+  password?: string;
+}
+
+/** Runs account operations through Prosody's usermanager; resolves with each one's success. */
+function prosodyAccounts(env: ProsodyEnv, options: Record<string, unknown>, ops: AuthOp[]): Promise<boolean[]> {
+  const request = { data_path: env.setup.dataPath, host: HOST, options: { ...env.setup.hosts[HOST], ...options }, ops };
+  return new Promise((resolve, reject) => {
+    const child = spawn(LUA, [SCRIPT], { stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
+    child.on("close", (code) => {
+      const last = out.trim().split("\n").pop() ?? "";
+      if (code !== 0 || !last.startsWith("{")) return reject(new Error(`auth.lua failed (${code}): ${err || out}`));
+      resolve((JSON.parse(last) as { results: Array<{ ok: boolean }> }).results.map((r) => r.ok));
+    });
+    child.stdin.end(JSON.stringify(request));
+  });
+}
+
+for (const kind of ["internal", "sqlite"] as const satisfies ProsodyEnvKind[]) {
+  describe(`accounts interoperate with Prosody's usermanager (${kind})`, () => {
+    const setup = async (t: import("node:test").TestContext, options: Record<string, unknown> = {}) => {
+      if (!needService(t, "prosody", prosodyAvailable() && (await prosodyEnvAvailable(kind)), "apt-get install prosody lua5.4 lua-dbi-sqlite3")) return undefined;
+      const env = await makeProsodyEnv(kind, [HOST]);
+      t.after(() => env.cleanup());
+      const sm = new StorageManager({ ...env.xmppstoreConfig, ...options });
+      t.after(() => sm.close());
+      return { env, sm };
+    };
+
+    for (const hash of ["SHA-1", "SHA-256"]) {
+      it(`Prosody's adduser and xmppstore's create verify on both sides (password_hash ${hash})`, async (t) => {
+        const ctx = await setup(t, { password_hash: hash });
+        if (!ctx) return;
+        const { env, sm } = ctx;
+        const options = { password_hash: hash };
+        assert.deepEqual(
+          await prosodyAccounts(env, options, [
+            { op: "create", user: "juliet", password: "I\u00ADX wherefore" },
+            { op: "create", user: "nurse", password: "nurse" },
+          ]),
+          [true, true],
+        );
+        const accounts = sm.accounts(HOST);
+        assert.equal(await accounts.verify("juliet", "IX wherefore"), true, "SASLprep'd alike");
+        assert.equal(await accounts.verify("juliet", "IX Wherefore"), false);
+        await accounts.create("romeo", "Montague ärt\u00A0thou");
+        await accounts.setPassword("nurse", "n3w");
+        assert.deepEqual(
+          await prosodyAccounts(env, options, [
+            { op: "test", user: "romeo", password: "Montague ärt thou" },
+            { op: "test", user: "romeo", password: "montague ärt thou" },
+            { op: "test", user: "nurse", password: "n3w" },
+            { op: "test", user: "nurse", password: "nurse" },
+            { op: "set_password", user: "romeo", password: "changed by Prosody" },
+          ]),
+          [true, false, true, false, true],
+        );
+        assert.equal(await accounts.verify("romeo", "changed by Prosody"), true);
+      });
+    }
+
+    it("plain-text accounts: Prosody's internal_plain writes, xmppstore verifies and upgrades, Prosody's hashed module verifies", async (t) => {
+      const ctx = await setup(t);
+      if (!ctx) return;
+      const { env, sm } = ctx;
+      assert.deepEqual(await prosodyAccounts(env, { authentication: "internal_plain" }, [{ op: "create", user: "tybalt", password: "pr\u00EEnce" }]), [true]);
+      assert.deepEqual(await (await sm.open(HOST, "accounts")).get("tybalt"), { password: "pr\u00EEnce" });
+      assert.equal(await sm.accounts(HOST).verify("tybalt", "pr\u00EEnce"), true);
+      const upgraded = (await (await sm.open(HOST, "accounts")).get("tybalt")) as Record<string, unknown>;
+      assert.equal(upgraded.password, undefined);
+      assert.deepEqual(await prosodyAccounts(env, {}, [{ op: "test", user: "tybalt", password: "pr\u00EEnce" }]), [true]);
+    });
+
+    it("xmppstore on an internal_plain host writes records Prosody's internal_plain reads", async (t) => {
+      const ctx = await setup(t, { authentication: "internal_plain" });
+      if (!ctx) return;
+      const { env, sm } = ctx;
+      await sm.accounts(HOST).create("mercutio", "queen mab");
+      assert.deepEqual(
+        await prosodyAccounts(env, { authentication: "internal_plain" }, [
+          { op: "test", user: "mercutio", password: "queen mab" },
+          { op: "test", user: "mercutio", password: "queen" },
+          { op: "exists", user: "mercutio" },
+        ]),
+        [true, false, true],
+      );
+    });
+  });
+}

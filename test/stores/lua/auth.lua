@@ -1,0 +1,51 @@
+-- Runs Prosody's own account code (core.usermanager with mod_auth_internal_hashed or
+-- mod_auth_internal_plain, the modules prosodyctl adduser/passwd and c2s logins use) on a data
+-- store that xmppstore also reads and writes, for the accounts interop tests.
+--
+--   echo REQUEST.json | lua5.4 auth.lua
+--
+-- REQUEST = { "data_path": ABSOLUTE_PATH, "host": HOST, "options": { storage, sql, authentication,
+--             password_hash, default_iteration_count, ... },
+--             "ops": [ { "op": "create" | "test" | "set_password" | "exists", "user": U, "password": P } ] }
+-- Prints one JSON line: { "results": [ { "ok": true|false, "error": "..." } ] }.
+package.path = "/usr/lib/prosody/?.lua;" .. package.path
+package.cpath = "/usr/lib/prosody/?.so;" .. package.cpath
+
+-- luacheck: ignore 111
+CFG_SOURCEDIR = "/usr/lib/prosody";
+CFG_PLUGINDIR = "/usr/lib/prosody/modules/";
+CFG_CONFIGDIR = "/etc/prosody";
+
+local json = require "util.json";
+local request = json.decode(io.read("a"));
+CFG_DATADIR = request.data_path;
+
+local startup = require "util.startup";
+startup.init_global_state();
+prosody.process_type = "prosodyctl";
+prosody.paths.data = request.data_path;
+prosody.config_loaded = true;
+startup.load_libraries();
+prosody.core_post_stanza = function() error("no stanzas in the accounts harness", 0); end
+
+local cm = require "core.configmanager";
+cm.set("*", "modules_disabled", { "posix", "presence", "message", "iq", "offline", "c2s", "s2s", "s2s_auth_certs" });
+cm.set("*", "data_path", request.data_path);
+for name, value in pairs(request.options or {}) do cm.set(request.host, name, value); end
+
+local sm = require "core.storagemanager";
+sm.olddm.set_data_path(request.data_path);
+local um = require "core.usermanager";
+assert(require "core.hostmanager".activate(request.host, {}));
+
+local results = {};
+for i, op in ipairs(request.ops) do
+	local ok, err;
+	if op.op == "create" then ok, err = um.create_user(op.user, op.password, request.host);
+	elseif op.op == "test" then ok, err = um.test_password(op.user, request.host, op.password);
+	elseif op.op == "set_password" then ok, err = um.set_password(op.user, op.password, request.host);
+	elseif op.op == "exists" then ok, err = um.user_exists(op.user, request.host);
+	else error("unknown op " .. tostring(op.op)) end
+	results[i] = { ok = ok and true or false, error = err and tostring(err) or nil };
+end
+io.stdout:write(json.encode({ results = results }), "\n");
