@@ -59,7 +59,7 @@ export function internalArchive(context: InternalContext, store: string): Archiv
     return decodeListItem(item.bytes, file);
   }
 
-  async function positionsToDelete(list: OpenList, query: ArchiveDeleteQuery): Promise<number[]> {
+  function positionsToDelete(list: OpenList, query: ArchiveDeleteQuery): number[] {
     const { truncate, limit, reverse, ...filters } = query;
     if (truncate === undefined) return selectPositions(list.index, { ...filters, reverse, limit }).positions;
     return selectPositions(list.index, { ...filters, reverse: !reverse }).positions.slice(truncate);
@@ -133,7 +133,8 @@ export function internalArchive(context: InternalContext, store: string): Archiv
         return true;
       }
       return withList(user, false, async (list) => {
-        const doomed = new Set(await positionsToDelete(list, query));
+        if (list.fd === undefined) return 0;
+        const doomed = new Set(positionsToDelete(list, query));
         if (doomed.size === 0) return 0;
         await context.lockForWriting();
         const plan = list.index.keys.map((_, i) => i).filter((i) => !doomed.has(i));
