@@ -2,7 +2,7 @@
  * Migration benchmark: xmppstore vs Prosody's own `prosody-migrator` (Debian's prosody 0.12),
  * on the same Prosody data directory, internal -> SQLite, in the same run.
  *
- *   node --import tsx bench/migrate.ts [--users 2000] [--big 200000] [--small 20]
+ *   node --import tsx bench/migrate.ts [--users 2000] [--big 200000] [--small 20] [--disk]
  *
  * The data set (kept in .bench-data/ between runs): USERS users on one host, each with an
  * account, a roster, a vCard and a SMALL-item archive, one more user with a BIG-item archive.
@@ -27,7 +27,10 @@ const USERS = option("users", 2000);
 const BIG = option("big", 200_000);
 const SMALL = option("small", 20);
 const HOST = "bench.example";
-const ROOT = resolve(".bench-data", `migrate-${USERS}-${BIG}-${SMALL}`);
+// On tmpfs when there is one (both tools alike): on disk Prosody's SQL layer commits, and so
+// fsyncs, once per item (~40 items/s here), which would make the full run take hours.
+const BASE = args.includes("--disk") || !existsSync("/dev/shm") ? resolve(".bench-data") : "/dev/shm/xmppstore-bench";
+const ROOT = join(BASE, `migrate-${USERS}-${BIG}-${SMALL}`);
 const DATA = join(ROOT, "data");
 const CLI = resolve("dist/src/cli/main.js");
 
@@ -88,6 +91,7 @@ function dumpHash(file: string): string {
 
 async function main(): Promise<void> {
   execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], { stdio: "inherit" });
+  console.log(`data in ${ROOT}`);
   console.log(`data set: ${USERS} users x (account, roster, vCard, ${SMALL} archive items) + one ${BIG}-item archive`);
   const items = await makeDataSet();
 

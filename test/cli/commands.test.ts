@@ -94,3 +94,36 @@ test("a source that cannot be opened is a failure during the work (exit 1)", asy
   assert.equal(result.status, 1);
   assert.match(result.stderr, /xmppstore dump: .*junk\.sqlite/);
 });
+
+test("prosody:FILE sources: data_path, per-store storage and sql from the configuration", async (t) => {
+  const dir = await tempDir(t);
+  await writeFile(join(dir, "prosody.cfg.lua"), `
+data_path = ${JSON.stringify(join(dir, "data"))}
+default_storage = "internal"
+storage = { roster = "sql", archive = "sql" }
+sql = { driver = "SQLite3", database = "prosody.sqlite" } -- relative: in the data directory
+VirtualHost "example.com"
+Component "conference.example.com" "muc"
+`);
+  const sm = new StorageManager({
+    data_path: join(dir, "data"),
+    default_storage: "internal",
+    storage: { roster: "sql", archive: "sql" },
+    sql: { driver: "SQLite3", database: join(dir, "data", "prosody.sqlite") },
+  });
+  await fillSample(sm, 3);
+  await sm.close();
+  // Data in a backend the configuration does not use for that store is not the source's.
+  const stray = new StorageManager({ storage: "internal", data_path: join(dir, "data") });
+  await (await stray.open("example.com", "roster")).set("stray", { "x@y": { subscription: "none", groups: {} } });
+  await stray.close();
+  const listed = await run(["ls", "--from", `prosody:${join(dir, "prosody.cfg.lua")}`, "example.com", "--json"]);
+  assert.equal(listed.status, 0, listed.stderr);
+  const stores = JSON.parse(listed.stdout) as Array<{ store: string; users: number }>;
+  assert.deepEqual(stores.map((s) => `${s.store}:${s.users}`), ["accounts:2", "archive:2", "pubsub_nodes:1", "pubsub_princely_musings:1", "roster:2"]);
+  const viaConfig = await run(["dump", "--from", `prosody:${join(dir, "prosody.cfg.lua")}`]);
+  const copied = await run(["migrate", "--from", `prosody:${join(dir, "prosody.cfg.lua")}`, "--to", `sqlite:${dir}/all.sqlite`, "--quiet", "--verify"]);
+  assert.equal(copied.status, 0, copied.stderr);
+  assert.equal((await run(["dump", "--from", `sqlite:${dir}/all.sqlite`])).stdout, viaConfig.stdout);
+  assert.equal(JSON.parse(viaConfig.stdout).hosts["example.com"].keyval.roster.stray, undefined);
+});
