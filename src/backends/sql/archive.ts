@@ -11,7 +11,8 @@ import { columnText } from "./values.js";
 /** Rows fetched per round trip while iterating a result without a small limit. */
 export const PAGE_SIZE = 250;
 
-const COLUMNS = (readValue: (c: string) => string) => `"sort_id", "key", "when", "with", "type", ${readValue('"value"')}`;
+// Archive values are XML, which is UTF-8 by definition, so they are read as text (no bytes).
+const COLUMNS = `"sort_id", "key", "when", "with", "type", "value"`;
 
 /**
  * Prosody's SQL archive: every query answered by the database through Prosody's indexes, in
@@ -21,7 +22,7 @@ const COLUMNS = (readValue: (c: string) => string) => `"sort_id", "key", "when",
 export function sqlArchive(scope: StoreScope, quota: number | undefined): ArchiveStore {
   const { engine, codec, host, store } = scope;
   const { dialect } = engine;
-  const columns = COLUMNS(dialect.readValue);
+  const columns = COLUMNS;
   const insert =
     `INSERT INTO "prosodyarchive" ("host", "user", "store", "when", "with", "key", "type", "value") ` +
     `VALUES (?, ?, ?, ?, ?, ?, ?, ${dialect.bindValue})`;
@@ -35,11 +36,14 @@ export function sqlArchive(scope: StoreScope, quota: number | undefined): Archiv
     return { id, value: value as Element, when: Number(row[2]), with: String(columnText(row[3])) };
   };
 
-  function* page(where: Where, descending: boolean, limit: number): Work<Rows> {
-    return yield* rows(
-      `SELECT ${columns} FROM "prosodyarchive" WHERE ${sqlOf(where)} ORDER BY "sort_id" ${descending ? "DESC" : "ASC"}${limitClause(limit)}`,
-      where.params,
-    );
+  function* page(where: Where, descending: boolean, limit: number, byContact = false): Work<Rows> {
+    const order = `ORDER BY "sort_id" ${descending ? "DESC" : "ASC"}`;
+    if (byContact && dialect.withIndexHint) {
+      // Ids from the covering (host, user, store, with, when, rowid) index first, rows after.
+      const ids = `SELECT "sort_id" FROM "prosodyarchive" ${dialect.withIndexHint} WHERE ${sqlOf(where)} ${order}${limitClause(limit)}`;
+      return yield* rows(`SELECT ${columns} FROM "prosodyarchive" WHERE "sort_id" IN (${ids}) ${order}`, where.params);
+    }
+    return yield* rows(`SELECT ${columns} FROM "prosodyarchive" WHERE ${sqlOf(where)} ${order}${limitClause(limit)}`, where.params);
   }
 
   /** Items of a result, fetching further pages after the first as the caller iterates. */
@@ -57,7 +61,7 @@ export function sqlArchive(scope: StoreScope, quota: number | undefined): Archiv
           if (batch.length < asked || given >= wanted) return;
           asked = Math.min(PAGE_SIZE, wanted - given);
           const cursor = extend(where, `"sort_id" ${descending ? "<" : ">"} ?`, Number(batch[batch.length - 1][0]));
-          batch = await engine.transaction(`find in ${label}`, () => page(cursor, descending, asked));
+          batch = await engine.transaction(`find in ${label}`, () => page(cursor, descending, asked, query.with !== undefined));
         }
       },
     };
@@ -102,7 +106,7 @@ export function sqlArchive(scope: StoreScope, quota: number | undefined): Archiv
         const total = query.total ? yield* count(base) : undefined;
         const where = yield* idRange(base, host, userColumn(user), store, query);
         const limit = Math.min(query.limit ?? Infinity, PAGE_SIZE);
-        const found = limit === 0 ? [] : yield* page(where, query.reverse === true, limit);
+        const found = limit === 0 ? [] : yield* page(where, query.reverse === true, limit, query.with !== undefined);
         return { total, where, found };
       });
       return resultOf(first.found, first.where, query, label, first.total);

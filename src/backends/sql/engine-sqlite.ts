@@ -26,8 +26,10 @@ function openFile(file: string): Database.Database {
       if (!String((error as { code?: unknown }).code).startsWith("SQLITE_READONLY")) throw error;
     }
   }
-  // In WAL mode NORMAL loses no committed data on a process crash, only on power loss.
+  // In WAL mode NORMAL loses no committed data on a process crash, only on power loss; it
+  // syncs at checkpoints only, which a larger WAL (up to ~40 MB) makes ten times rarer.
   db.pragma("synchronous = NORMAL");
+  db.pragma("wal_autocheckpoint = 10000");
   return db;
 }
 

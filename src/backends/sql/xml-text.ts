@@ -1,4 +1,5 @@
-import { Element, parse } from "ltx";
+import type { Element } from "ltx";
+import { readStanza } from "./xml-read.js";
 import { StorageError } from "../../errors.js";
 
 /**
@@ -63,7 +64,5 @@ function write(element: Element, out: string[], where: string, depth: number): v
 
 /** Parses one stanza written by Prosody or by {@link stanzaToXml}. */
 export function xmlToStanza(text: string): Element {
-  const element = parse(text);
-  if (!(element instanceof Element)) throw new Error("not an XML element");
-  return element;
+  return readStanza(text);
 }

@@ -12,6 +12,12 @@ export interface Dialect {
   readValue(column: string): string;
   /** The placeholder for a value column on insert (SQLite: bytes stored as TEXT). */
   readonly bindValue: string;
+  /**
+   * Where the planner needs telling (SQLite has no statistics unless ANALYZE ran): the clause,
+   * after the table name, that makes a `with` query use prosodyarchive_with_when, which bounds
+   * the work by that contact's items instead of scanning the archive from its newest end.
+   */
+  readonly withIndexHint?: string;
   /** True where text columns can hold bytes that are not UTF-8. */
   readonly byteStrings: boolean;
   /** True where text columns can hold U+0000. */

@@ -16,6 +16,7 @@ export const sqliteDialect: Dialect = {
   // is read as bytes and stored from bytes to keep strings that are not UTF-8.
   readValue: (column) => `CAST(${column} AS BLOB)`,
   bindValue: "CAST(? AS TEXT)",
+  withIndexHint: 'INDEXED BY "prosodyarchive_with_when"',
   byteStrings: true,
   nulInText: true,
   whenRange: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
