@@ -68,12 +68,24 @@ async function archiveSize(source: DataSource, ref: StoreRef, user: User): Promi
   return result.total ?? 0;
 }
 
-/** Every (store, user) to move, with item counts for progress (archives are counted, not read). */
-async function plan(source: DataSource, refs: StoreRef[]): Promise<Unit[]> {
+/**
+ * Every (store, user) to move, with item counts for progress (archives are counted, not read).
+ * A store whose users cannot be listed goes to `fail`; an archive that cannot be counted counts 0
+ * here and fails again, with its own message, when it is copied.
+ */
+async function plan(source: DataSource, refs: StoreRef[], fail: (ref: StoreRef, user: User, error: unknown) => void): Promise<Unit[]> {
   const units: Unit[] = [];
   for (const ref of refs) {
-    for (const user of await usersOf(source.manager, ref)) {
-      units.push({ ref, user, items: ref.type === "keyval" ? 1 : await archiveSize(source, ref, user) });
+    let users: User[];
+    try {
+      users = await usersOf(source.manager, ref);
+    } catch (error) {
+      fail(ref, null, error);
+      continue;
+    }
+    for (const user of users) {
+      const items = ref.type === "keyval" ? 1 : await archiveSize(source, ref, user).catch(() => 0);
+      units.push({ ref, user, items });
     }
   }
   return units;
@@ -88,16 +100,9 @@ async function plan(source: DataSource, refs: StoreRef[]): Promise<Unit[]> {
 export async function migrate(options: MigrateOptions): Promise<MigrationReport> {
   const started = performance.now();
   const { from, to, progress } = options;
-  const refs = selectStores(await discoverStores(from), options.selection);
-  const units = await plan(from, refs);
-  progress?.planned?.({ units: units.length, items: units.reduce((n, u) => n + u.items, 0) });
-
   const report: MigrationReport = {
     from: from.label, to: to.label, hosts: 0, users: 0, stores: 0, items: 0, keyvalItems: 0, archiveItems: 0, failures: [], seconds: 0,
   };
-  const hosts = new Set<string>();
-  const users = new Set<string>();
-  const stores = new Set<string>();
   const fail = (ref: StoreRef, user: User, error: unknown): void => {
     const who = user === null ? "host-wide data" : `user ${JSON.stringify(user)}`;
     const reason = error instanceof Error ? error.message : String(error);
@@ -108,6 +113,12 @@ export async function migrate(options: MigrateOptions): Promise<MigrationReport>
     report.failures.push(failure);
     progress?.failed?.(failure);
   };
+  const refs = selectStores(await discoverStores(from), options.selection);
+  const units = await plan(from, refs, fail);
+  progress?.planned?.({ units: units.length, items: units.reduce((n, u) => n + u.items, 0) });
+  const hosts = new Set<string>();
+  const users = new Set<string>();
+  const stores = new Set<string>();
   const writer = new TargetWriter(to.manager, fail);
   for (const { ref, user } of units) {
     let moved = 0;
