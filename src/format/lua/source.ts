@@ -11,6 +11,8 @@ export const MAX_SOURCE_BYTES = 512 * 1024 * 1024;
 const ASCII_LIMIT = 0x80;
 const SHORT_STRING = 32;
 const STRING_CACHE_SIZE = 4096;
+const SMALL_STRING_CACHE = 64;
+const SMALL_INPUT = 16 * 1024;
 
 /** Buffer's own slice-to-string methods, skipping the checks of `toString(encoding, ...)`. */
 interface FastBuffer extends Buffer {
@@ -191,17 +193,22 @@ export class LuaSource {
 
   /** Lua string bytes as a value: a string for valid UTF-8, else a copy of the bytes. */
   private decode(source: Buffer, start: number, stop: number): string | Uint8Array {
-    const length = stop - start;
     let high = 0;
-    let hash = length;
+    let hash = 0;
     for (let i = start; i < stop; i++) {
       const c = source[i];
       high |= c;
       hash = (Math.imul(hash, 31) + c) | 0;
     }
+    return this.decodeScanned(source, start, stop, high, hash);
+  }
+
+  /** {@link decode} when the bytes' OR (`high`) and hash are already known. */
+  private decodeScanned(source: Buffer, start: number, stop: number, high: number, hash: number): string | Uint8Array {
+    const length = stop - start;
     if (high < ASCII_LIMIT) {
       if (length > SHORT_STRING) return (source as FastBuffer).latin1Slice(start, stop);
-      return this.shortString(source, start, length, hash);
+      return this.shortString(source, start, length, hash ^ length);
     }
     if (isValidUtf8(source, start, stop)) return (source as FastBuffer).utf8Slice(start, stop);
     return new Uint8Array(source.buffer.slice(source.byteOffset + start, source.byteOffset + stop));
@@ -213,8 +220,9 @@ export class LuaSource {
    * and the engine's re-internalising of property names.
    */
   private shortString(source: Buffer, start: number, length: number, hash: number): string {
-    const cache = (this.strings ??= new Array<string | undefined>(STRING_CACHE_SIZE));
-    const slot = (hash ^ (hash >>> 13)) & (STRING_CACHE_SIZE - 1);
+    // small inputs (one item, a small .dat) get a small cache: it is allocated per reader
+    const cache = (this.strings ??= new Array<string | undefined>(this.end < SMALL_INPUT ? SMALL_STRING_CACHE : STRING_CACHE_SIZE));
+    const slot = (hash ^ (hash >>> 13)) & (cache.length - 1);
     const cached = cache[slot];
     if (cached !== undefined && cached.length === length) {
       let same = true;
@@ -244,14 +252,18 @@ export class LuaSource {
     const quote = b[this.pos];
     const start = this.pos + 1;
     let p = start;
+    let high = 0;
+    let hash = 0;
     for (;;) {
       const c = b[p];
       if (c === quote) {
         this.pos = p + 1;
-        return this.decode(b, start, p);
+        return this.decodeScanned(b, start, p, high, hash);
       }
       if (c === BACKSLASH) break;
       if (c === NL || c === CR || p >= this.end) this.fail("unfinished string", p);
+      high |= c;
+      hash = (Math.imul(hash, 31) + c) | 0;
       p++;
     }
     // escapes: copy what came before, then decode byte by byte into the scratch buffer

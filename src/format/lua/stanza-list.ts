@@ -46,7 +46,7 @@ export function parseStanzaItems(bytes: Uint8Array, fileLabel: string, startOffs
         const stanza: Element = value;
         return { stanza, fields: p.fields.extras ?? {} };
       },
-      (item, start, end): StanzaItem => ({ ...item, start, end }),
+      (item, start, end): StanzaItem => ({ stanza: item.stanza, fields: item.fields, start, end }),
     );
   });
 }
