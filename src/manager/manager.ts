@@ -9,6 +9,7 @@ import { SharedPool } from "./shared.js";
 import { PromiseCache } from "../util/promise-cache.js";
 import { checkName, checkUser } from "./validate.js";
 import { accountStore, type AccountStore } from "../stores/accounts.js";
+import type { StoreScope } from "../stores/common.js";
 import { blocklistStore, type BlocklistStore } from "../stores/blocklist.js";
 import { privacyStore, type PrivacyStore } from "../stores/privacy.js";
 import { privateXmlStore, type PrivateXmlStore } from "../stores/private.js";
@@ -59,6 +60,8 @@ export class StorageManager {
   readonly #backends = new PromiseCache<Backend>();
   readonly #stores = new PromiseCache<AnyStore>();
   readonly #listeners: StoreOpenedListener[] = [];
+  /** Typed stores by kind and host: one per host, so their record locks are shared. */
+  readonly #typedStores = new Map<string, unknown>();
   #closed = false;
 
   constructor(config: StorageConfig = {}) {
@@ -98,80 +101,67 @@ export class StorageManager {
 
   /** The accounts of `host`, as mod_auth_internal_hashed keeps them (see {@link AccountStore}). */
   accounts(host: string): AccountStore {
-    checkName(host, "host");
-    return accountStore({ sm: this, host });
+    return this.#typed("accounts", host, accountStore);
   }
 
   /** Rosters of `host`'s users, in rostermanager's shape. */
   roster(host: string): RosterStore {
-    checkName(host, "host");
-    return rosterStore({ sm: this, host });
+    return this.#typed("roster", host, rosterStore);
   }
 
   /** vcard-temp vCards (mod_vcard). */
   vcard(host: string): VCardStore {
-    checkName(host, "host");
-    return vcardStore({ sm: this, host });
+    return this.#typed("vcard", host, vcardStore);
   }
 
   /** Private XML storage, XEP-0049 (mod_private). */
   privateXml(host: string): PrivateXmlStore {
-    checkName(host, "host");
-    return privateXmlStore({ sm: this, host });
+    return this.#typed("privateXml", host, privateXmlStore);
   }
 
   /** Blocked JIDs, XEP-0191 (mod_blocklist). */
   blocklist(host: string): BlocklistStore {
-    checkName(host, "host");
-    return blocklistStore({ sm: this, host });
+    return this.#typed("blocklist", host, blocklistStore);
   }
 
   /** Privacy lists, XEP-0016 (mod_privacy's data). */
   privacy(host: string): PrivacyStore {
-    checkName(host, "host");
-    return privacyStore({ sm: this, host });
+    return this.#typed("privacy", host, privacyStore);
   }
 
   /** Registration details (mod_register's `account_details`). */
   accountDetails(host: string): AccountDetailsStore {
-    checkName(host, "host");
-    return accountDetailsStore({ sm: this, host });
+    return this.#typed("accountDetails", host, accountDetailsStore);
   }
 
   /** Users' message archives (mod_mam's `archive`) with XEP-0313 queries, quota and expiry. */
   messageArchive(host: string): MessageArchive {
-    checkName(host, "host");
-    return personalArchive({ sm: this, host });
+    return this.#typed("messageArchive", host, personalArchive);
   }
 
   /** MUC room logs (mod_muc_mam's `muc_log`) of a MUC host. */
   mucLog(host: string): MessageArchive {
-    checkName(host, "host");
-    return mucLog({ sm: this, host });
+    return this.#typed("mucLog", host, mucLog);
   }
 
   /** Messages held for offline users (mod_offline). */
   offline(host: string): OfflineStore {
-    checkName(host, "host");
-    return offlineStore({ sm: this, host });
+    return this.#typed("offline", host, offlineStore);
   }
 
   /** Rooms of a MUC host (mod_muc's `persistent`, `config`, `state`). */
   muc(host: string): MucStore {
-    checkName(host, "host");
-    return mucStore({ sm: this, host });
+    return this.#typed("muc", host, mucStore);
   }
 
   /** A PubSub host's nodes and items (mod_pubsub). */
   pubsub(host: string): PubsubService {
-    checkName(host, "host");
-    return pubsubService({ sm: this, host });
+    return this.#typed("pubsub", host, pubsubService);
   }
 
   /** Users' PEP nodes and items (mod_pep). */
   pep(host: string): PepStore {
-    checkName(host, "host");
-    return pepStore({ sm: this, host });
+    return this.#typed("pep", host, pepStore);
   }
 
   /** Registers a listener called for every newly opened store; returns a function that removes it. */
@@ -215,6 +205,7 @@ export class StorageManager {
     const backends = await Promise.allSettled(this.#backends.values());
     this.#backends.clear();
     this.#stores.clear();
+    this.#typedStores.clear();
     const failures: unknown[] = [];
     for (const outcome of backends) {
       if (outcome.status === "fulfilled" && outcome.value.close) {
@@ -223,6 +214,17 @@ export class StorageManager {
     }
     await this.#shared.close().catch((error: unknown) => failures.push(error));
     if (failures.length) throw toStorageError("manager", "close", failures[0]);
+  }
+
+  #typed<T>(kind: string, host: string, make: (scope: StoreScope) => T): T {
+    checkName(host, "host");
+    const key = `${kind}\0${host}`;
+    let store = this.#typedStores.get(key) as T | undefined;
+    if (store === undefined) {
+      store = make({ sm: this, host });
+      this.#typedStores.set(key, store);
+    }
+    return store;
   }
 
   #checkOpen(): void {

@@ -1,4 +1,3 @@
-import type { KeyValStore } from "../types.js";
 import type { Value, ValueObject } from "../values/index.js";
 import { invalidInput, nowSeconds, stringFields, type StoreScope } from "./common.js";
 import { prepUsername } from "./jid.js";
@@ -23,8 +22,7 @@ export interface AccountDetailsStore {
 }
 
 export function accountDetailsStore(scope: StoreScope): AccountDetailsStore {
-  let opened: Promise<KeyValStore> | undefined;
-  const store = () => (opened ??= scope.sm.open(scope.host, STORE));
+  const store = () => scope.sm.open(scope.host, STORE);
   return {
     async get(user) {
       return stringFields(await (await store()).get(prepUsername(user)));

@@ -1,8 +1,8 @@
 import { StorageError } from "../errors.js";
-import type { KeyValStore } from "../types.js";
 import type { ValueObject } from "../values/index.js";
 import { hostOptions, invalidInput, stringFields, type StoreScope } from "./common.js";
 import { prepUsername } from "./jid.js";
+import { RecordLocks } from "./record-lock.js";
 import { saslprep } from "./saslprep.js";
 import { hashOfKey, newSalt, scramKeys, secureEquals, type ScramHash } from "./scram.js";
 
@@ -22,8 +22,8 @@ const STORE = "accounts";
  * and changed passwords plain text, as that module stores them, and disables the upgrade).
  *
  * User names are normalised as JID localparts (lowercased), as Prosody's callers nodeprep them.
- * `create` checks and then writes, so two concurrent creates of one name may both succeed;
- * serialize account creation per host if that matters.
+ * Changes to one account are serialized within the manager (so of two concurrent `create`s of
+ * one name, one gets `conflict`); another process writing the same store is not seen.
  */
 export interface AccountStore {
   /** Creates an account; `conflict` if it exists, `invalid-input` if the password fails SASLprep. */
@@ -66,9 +66,9 @@ function checkPassword(scope: StoreScope, password: unknown): string {
 
 export function accountStore(scope: StoreScope): AccountStore {
   const options = readOptions(scope);
-  let opened: Promise<KeyValStore> | undefined;
-  const store = () => (opened ??= scope.sm.open(scope.host, STORE));
+  const store = () => scope.sm.open(scope.host, STORE);
   const load = async (user: string) => stringFields(await (await store()).get(user));
+  const locks = new RecordLocks();
 
   /** The record's fields with a new password, as mod_auth_internal_{hashed,plain} write them. */
   async function withPassword(record: ValueObject, prepped: string): Promise<ValueObject> {
@@ -85,6 +85,14 @@ export function accountStore(scope: StoreScope): AccountStore {
     delete next.password;
     Object.assign(next, { salt, iteration_count: iterations, stored_key: keys.storedKey, server_key: keys.serverKey });
     return next;
+  }
+
+  /** Replaces a verified plain password by a hashed one, unless it changed meanwhile. */
+  async function upgrade(name: string, plain: string, prepped: string): Promise<void> {
+    await locks.run(name, async () => {
+      const current = await load(name);
+      if (current?.password === plain) await (await store()).set(name, await withPassword(current, prepped));
+    });
   }
 
   async function verifyHashed(record: ValueObject, prepped: string): Promise<boolean> {
@@ -105,11 +113,14 @@ export function accountStore(scope: StoreScope): AccountStore {
     async create(user, password) {
       const name = prepUsername(user);
       const prepped = checkPassword(scope, password);
-      const kv = await store();
-      if ((await kv.get(name)) !== undefined) {
-        throw new StorageError("conflict", `[${STORE}] ${scope.host}: account ${name} already exists`);
-      }
-      await kv.set(name, await withPassword({}, prepped));
+      const record = await withPassword({}, prepped);
+      await locks.run(name, async () => {
+        const kv = await store();
+        if ((await kv.get(name)) !== undefined) {
+          throw new StorageError("conflict", `[${STORE}] ${scope.host}: account ${name} already exists`);
+        }
+        await kv.set(name, record);
+      });
     },
 
     async verify(user, password) {
@@ -122,7 +133,7 @@ export function accountStore(scope: StoreScope): AccountStore {
       if (typeof plain === "string" && plain !== "") {
         const storedPrepped = saslprep(plain);
         if (storedPrepped === undefined || !secureEquals(storedPrepped, prepped)) return false;
-        if (!options.plain) await (await store()).set(name, await withPassword(record, prepped));
+        if (!options.plain) await upgrade(name, plain, prepped);
         return true;
       }
       return verifyHashed(record, prepped);
@@ -131,11 +142,13 @@ export function accountStore(scope: StoreScope): AccountStore {
     async setPassword(user, password) {
       const name = prepUsername(user);
       const prepped = checkPassword(scope, password);
-      const record = await load(name);
-      if (record === undefined) {
-        throw new StorageError("item-not-found", `[${STORE}] ${scope.host}: no account ${name}`);
-      }
-      await (await store()).set(name, await withPassword(record, prepped));
+      await locks.run(name, async () => {
+        const record = await load(name);
+        if (record === undefined) {
+          throw new StorageError("item-not-found", `[${STORE}] ${scope.host}: no account ${name}`);
+        }
+        await (await store()).set(name, await withPassword(record, prepped));
+      });
     },
 
     async exists(user) {

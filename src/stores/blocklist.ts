@@ -1,7 +1,7 @@
-import type { KeyValStore } from "../types.js";
 import type { Value, ValueObject } from "../values/index.js";
 import { invalidInput, nowSeconds, pairsOf, stringFields, tableWithMeta, type StoreScope } from "./common.js";
 import { prepJid, prepUsername } from "./jid.js";
+import { RecordLocks } from "./record-lock.js";
 
 const STORE = "blocklist";
 
@@ -31,8 +31,8 @@ interface RawBlocklist {
 }
 
 export function blocklistStore(scope: StoreScope): BlocklistStore {
-  let opened: Promise<KeyValStore> | undefined;
-  const store = () => (opened ??= scope.sm.open(scope.host, STORE));
+  const store = () => scope.sm.open(scope.host, STORE);
+  const locks = new RecordLocks();
 
   async function load(user: string): Promise<RawBlocklist> {
     const list: RawBlocklist = { meta: undefined, entries: new Map() };
@@ -70,18 +70,22 @@ export function blocklistStore(scope: StoreScope): BlocklistStore {
     async block(user, jids) {
       const name = prepUsername(user);
       const checked = checkJids(jids, false);
-      const list = await load(name);
-      const now = nowSeconds();
-      for (const jid of checked) list.entries.set(jid, now);
-      await save(name, list);
+      await locks.run(name, async () => {
+        const list = await load(name);
+        const now = nowSeconds();
+        for (const jid of checked) list.entries.set(jid, now);
+        await save(name, list);
+      });
     },
     async unblock(user, jids) {
       const name = prepUsername(user);
       const checked = jids === undefined ? undefined : checkJids(jids, true);
-      const list = await load(name);
-      if (checked === undefined || checked.length === 0) list.entries.clear();
-      else for (const jid of checked) list.entries.delete(jid);
-      await save(name, list);
+      await locks.run(name, async () => {
+        const list = await load(name);
+        if (checked === undefined || checked.length === 0) list.entries.clear();
+        else for (const jid of checked) list.entries.delete(jid);
+        await save(name, list);
+      });
     },
   };
 }

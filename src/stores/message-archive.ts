@@ -1,6 +1,6 @@
 import type { Element } from "ltx";
 import { StorageError, isStorageError } from "../errors.js";
-import type { ArchiveItem, ArchiveStore, MapStore } from "../types.js";
+import type { ArchiveItem, ArchiveStore } from "../types.js";
 import { hostOptions, invalidInput, nowSeconds, type StoreScope } from "./common.js";
 import { prepAddressJid, prepJid, prepUsername } from "./jid.js";
 import { queryArchive, type MamLimits, type MamPage, type MamQuery } from "./mam.js";
@@ -99,9 +99,7 @@ function messageArchive(scope: StoreScope, kind: ArchiveKind): MessageArchive {
   const maxMax = options.max_archive_query_results ?? 50;
   if (!(Number.isSafeInteger(maxMax) && (maxMax as number) >= 0)) throw invalidInput(kind.store, scope, "max_archive_query_results must be a whole number");
   const limits: MamLimits = { maxMax: maxMax as number, includeTotal: options[kind.totalOption] !== false };
-  let opened: Promise<ArchiveStore> | undefined;
-  let cleanup: Promise<MapStore> | undefined;
-  const store = () => (opened ??= scope.sm.open(scope.host, kind.store, "archive"));
+  const store = () => scope.sm.open(scope.host, kind.store, "archive");
 
   async function deleteOlder(owner: string | true, seconds: number | undefined): Promise<number> {
     const age = seconds ?? (expiry === "never" ? undefined : expiry);
@@ -114,7 +112,7 @@ function messageArchive(scope: StoreScope, kind: ArchiveKind): MessageArchive {
   async function scheduleCleanup(archive: ArchiveStore, owner: string): Promise<void> {
     if (expiry === "never" || archive.caps.wildcardDelete) return;
     const date = new Date().toISOString().slice(0, 10);
-    await (await (cleanup ??= scope.sm.open(scope.host, kind.cleanupStore, "map"))).set(date, owner, true);
+    await (await scope.sm.open(scope.host, kind.cleanupStore, "map")).set(date, owner, true);
   }
 
   return {

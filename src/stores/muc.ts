@@ -3,6 +3,7 @@ import { StorageError } from "../errors.js";
 import { isTable, type Value, type ValueObject } from "../values/index.js";
 import { invalidInput, pairsOf, stringFields, type StoreScope } from "./common.js";
 import { prepAddressJid, prepBareJid } from "./jid.js";
+import { RecordLocks } from "./record-lock.js";
 
 const AFFILIATIONS = ["owner", "admin", "member", "outcast"] as const;
 
@@ -62,14 +63,15 @@ function roomFromTable(jid: string, value: Value): MucRoom {
 }
 
 export function mucStore(scope: StoreScope): MucStore {
-  const open = <T>(name: string, type: "keyval" | "map"): (() => Promise<T>) => {
-    let opened: Promise<T> | undefined;
-    return () => (opened ??= scope.sm.open(scope.host, name, type) as Promise<T>);
-  };
+  const open =
+    <T>(name: string, type: "keyval" | "map"): (() => Promise<T>) =>
+    () =>
+      scope.sm.open(scope.host, name, type) as Promise<T>;
   const config = open<KeyValStore>("config", "keyval");
   const state = open<KeyValStore>("state", "keyval");
   const persistent = open<MapStore>("persistent", "map");
   const persistentList = open<KeyValStore>("persistent", "keyval");
+  const locks = new RecordLocks();
 
   function roomAddress(room: unknown): { jid: string; node: string } {
     const parts = prepAddressJid(room, "room");
@@ -96,6 +98,18 @@ export function mucStore(scope: StoreScope): MucStore {
     return { address, room: value === undefined ? undefined : roomFromTable(address.jid, value) };
   }
 
+  /** Writes a room's config and persistent entry; callers hold the lock. */
+  async function write(room: MucRoom): Promise<void> {
+    const { jid, node } = roomAddress(room?.jid);
+    const table = roomToTable(room, jid);
+    await (await persistent()).set(null, jid, true);
+    await (await config()).set(node, table);
+  }
+
+  // One lock for all of the host's rooms: `persistent` is one host-wide record that every
+  // save and delete rewrites (room writes are rare, so this costs nothing that matters).
+  const ROOMS = "rooms";
+
   const api: MucStore = {
     async rooms() {
       const list = await (await persistentList()).get(null);
@@ -105,26 +119,32 @@ export function mucStore(scope: StoreScope): MucStore {
       return (await load(room)).room;
     },
     async save(room) {
-      const { jid, node } = roomAddress(room?.jid);
-      const table = roomToTable(room, jid);
-      await (await persistent()).set(null, jid, true);
-      await (await config()).set(node, table);
+      roomToTable(room, roomAddress(room?.jid).jid);
+      await locks.run(ROOMS, () => write(room));
     },
     async delete(room) {
       const { jid, node } = roomAddress(room);
-      await (await config()).set(node, undefined);
-      await (await state()).set(node, undefined);
-      await (await persistent()).set(null, jid, undefined);
+      await locks.run(ROOMS, async () => {
+        await (await config()).set(node, undefined);
+        await (await state()).set(node, undefined);
+        await (await persistent()).set(null, jid, undefined);
+      });
     },
     async setAffiliation(room, jid, affiliation) {
-      const loaded = await load(room);
-      if (!loaded.room) {
-        throw new StorageError("item-not-found", `[muc] ${scope.host}: no stored room ${loaded.address.jid}`);
-      }
+      roomAddress(room);
       const who = prepBareJid(jid, "affiliated JID");
-      if (affiliation === null) delete loaded.room.affiliations[who];
-      else loaded.room.affiliations[who] = affiliation;
-      await api.save(loaded.room);
+      if (affiliation !== null && !AFFILIATIONS.includes(affiliation)) {
+        throw invalidInput("muc", scope, `unknown affiliation ${JSON.stringify(affiliation)}`);
+      }
+      await locks.run(ROOMS, async () => {
+        const loaded = await load(room);
+        if (!loaded.room) {
+          throw new StorageError("item-not-found", `[muc] ${scope.host}: no stored room ${loaded.address.jid}`);
+        }
+        if (affiliation === null) delete loaded.room.affiliations[who];
+        else loaded.room.affiliations[who] = affiliation;
+        await write(loaded.room);
+      });
     },
   };
   return api;

@@ -1,5 +1,5 @@
 import type { Element } from "ltx";
-import type { ArchiveItem, ArchiveStore } from "../types.js";
+import type { ArchiveItem } from "../types.js";
 import { collect, nowSeconds, type StoreScope } from "./common.js";
 import { prepUsername } from "./jid.js";
 import { checkElement } from "./stanza-table.js";
@@ -22,8 +22,7 @@ export interface OfflineStore {
 }
 
 export function offlineStore(scope: StoreScope): OfflineStore {
-  let opened: Promise<ArchiveStore> | undefined;
-  const archive = () => (opened ??= scope.sm.open(scope.host, STORE, "archive"));
+  const archive = () => scope.sm.open(scope.host, STORE, "archive");
   const list = async (user: string) => collect(await (await archive()).find(prepUsername(user)));
   return {
     async store(user, message, when) {

@@ -1,8 +1,8 @@
 import { StorageError } from "../errors.js";
-import type { KeyValStore } from "../types.js";
 import { isTable, tablePairs, type Value, type ValueObject } from "../values/index.js";
 import { invalidInput, stringFields, type StoreScope } from "./common.js";
 import { prepJid, prepUsername } from "./jid.js";
+import { RecordLocks } from "./record-lock.js";
 
 const STORE = "privacy";
 const STANZA_KINDS = ["message", "iq", "presence-in", "presence-out"] as const;
@@ -72,8 +72,8 @@ function listFromTable(name: string, value: Value): PrivacyList {
 }
 
 export function privacyStore(scope: StoreScope): PrivacyStore {
-  let opened: Promise<KeyValStore> | undefined;
-  const store = () => (opened ??= scope.sm.open(scope.host, STORE));
+  const store = () => scope.sm.open(scope.host, STORE);
+  const locks = new RecordLocks();
 
   async function load(user: string): Promise<ValueObject> {
     return stringFields(await (await store()).get(user)) ?? {};
@@ -132,30 +132,37 @@ export function privacyStore(scope: StoreScope): PrivacyStore {
       if (!Array.isArray(list.items)) throw invalidInput(STORE, scope, "a privacy list needs a list of items");
       const seen = new Set<number>();
       const items = [...list.items].sort((a, b) => a.order - b.order).map((item) => itemToTable(item, seen));
-      const record = await load(owner);
-      const lists = listsOf(record);
-      lists.set(name, { name, items });
-      await save(owner, record, lists);
+      await locks.run(owner, async () => {
+        const record = await load(owner);
+        const lists = listsOf(record);
+        lists.set(name, { name, items });
+        await save(owner, record, lists);
+      });
     },
     async removeList(user, name) {
       const owner = prepUsername(user);
       checkName(name);
-      const record = await load(owner);
-      const lists = listsOf(record);
-      if (!lists.delete(name)) return false;
-      if (record.default === name) delete record.default;
-      await save(owner, record, lists);
-      return true;
+      return locks.run(owner, async () => {
+        const record = await load(owner);
+        const lists = listsOf(record);
+        if (!lists.delete(name)) return false;
+        if (record.default === name) delete record.default;
+        await save(owner, record, lists);
+        return true;
+      });
     },
     async setDefault(user, name) {
       const owner = prepUsername(user);
-      const record = await load(owner);
-      const lists = listsOf(record);
-      if (name === null) delete record.default;
-      else if (!lists.has(checkName(name))) {
-        throw new StorageError("item-not-found", `[${STORE}] ${scope.host}: ${owner} has no privacy list ${JSON.stringify(name)}`);
-      } else record.default = name;
-      await save(owner, record, lists);
+      if (name !== null) checkName(name);
+      await locks.run(owner, async () => {
+        const record = await load(owner);
+        const lists = listsOf(record);
+        if (name === null) delete record.default;
+        else if (!lists.has(name)) {
+          throw new StorageError("item-not-found", `[${STORE}] ${scope.host}: ${owner} has no privacy list ${JSON.stringify(name)}`);
+        } else record.default = name;
+        await save(owner, record, lists);
+      });
     },
   };
 }

@@ -1,5 +1,4 @@
 import type { Element } from "ltx";
-import type { KeyValStore, MapStore } from "../types.js";
 import { pairsOf, invalidInput, type StoreScope } from "./common.js";
 import { prepUsername } from "./jid.js";
 import { checkElement, elementToTable, tableToElement } from "./stanza-table.js";
@@ -28,10 +27,8 @@ export interface PrivateXmlStore {
 }
 
 export function privateXmlStore(scope: StoreScope): PrivateXmlStore {
-  let map: Promise<MapStore> | undefined;
-  let whole: Promise<KeyValStore> | undefined;
-  const mapStore = () => (map ??= scope.sm.open(scope.host, STORE, "map"));
-  const keyval = () => (whole ??= scope.sm.open(scope.host, STORE));
+  const mapStore = () => scope.sm.open(scope.host, STORE, "map");
+  const keyval = () => scope.sm.open(scope.host, STORE);
 
   function keyOf(name: unknown, xmlns: unknown): string {
     if (typeof name !== "string" || name === "" || typeof xmlns !== "string" || xmlns === "") {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Element } from "ltx";
-import type { ArchiveStore, KeyValStore, MapStore, User } from "../types.js";
+import type { ArchiveStore, User } from "../types.js";
 import type { Value, ValueObject } from "../values/index.js";
 import { collect, invalidInput, nowSeconds, pairsOf, stringFields, type StoreScope } from "./common.js";
 import { prepJid, prepUsername } from "./jid.js";
@@ -72,13 +72,8 @@ function nodeFromTable(name: string, value: Value): PubsubNode {
 }
 
 function service(scope: StoreScope, label: string, nodes: NodeStore, archives: { prefix: string; data: string; user: User }): PubsubService {
-  const opened = new Map<string, Promise<ArchiveStore>>();
-  const archive = (node: string) => {
-    const name = `${archives.prefix}${node}`;
-    let store = opened.get(name);
-    if (!store) opened.set(name, (store = scope.sm.openOn(scope.host, archives.data, name, "archive")));
-    return store;
-  };
+  const archive = (node: string): Promise<ArchiveStore> =>
+    scope.sm.openOn(scope.host, archives.data, `${archives.prefix}${node}`, "archive");
   const checkNode = (node: unknown): string => {
     if (typeof node !== "string" || node === "") throw invalidInput(label, scope, "a node name must be a non-empty string");
     return node;
@@ -141,8 +136,7 @@ function service(scope: StoreScope, label: string, nodes: NodeStore, archives: {
 
 /** mod_pubsub's service of a PubSub host: nodes in `pubsub_nodes` (keyed by node name), items in `pubsub_<node>`. */
 export function pubsubService(scope: StoreScope): PubsubService {
-  let opened: Promise<KeyValStore> | undefined;
-  const store = () => (opened ??= scope.sm.open(scope.host, "pubsub_nodes"));
+  const store = () => scope.sm.open(scope.host, "pubsub_nodes");
   const nodes: NodeStore = {
     names: async () => collect((await store()).users()),
     get: async (node) => (await store()).get(node),
@@ -153,10 +147,8 @@ export function pubsubService(scope: StoreScope): PubsubService {
 
 /** mod_pep: each user's nodes in the map store `pep` (user -> node -> record), items in `pep_<node>`. */
 export function pepStore(scope: StoreScope): PepStore {
-  let map: Promise<MapStore> | undefined;
-  let whole: Promise<KeyValStore> | undefined;
-  const mapStore = () => (map ??= scope.sm.open(scope.host, "pep", "map"));
-  const keyval = () => (whole ??= scope.sm.open(scope.host, "pep"));
+  const mapStore = () => scope.sm.open(scope.host, "pep", "map");
+  const keyval = () => scope.sm.open(scope.host, "pep");
   return {
     of(user) {
       const owner = prepUsername(user);

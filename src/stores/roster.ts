@@ -1,8 +1,8 @@
 import type { Element } from "ltx";
-import type { KeyValStore } from "../types.js";
 import { isTable, tablePairs, type Value, type ValueObject } from "../values/index.js";
 import { invalidInput, stringFields, tableWithMeta, type StoreScope } from "./common.js";
 import { prepBareJid, prepUsername } from "./jid.js";
+import { RecordLocks } from "./record-lock.js";
 import { checkElement, elementToTable, tableToElement } from "./stanza-table.js";
 
 const STORE = "roster";
@@ -75,8 +75,8 @@ function itemFromTable(jid: string, fields: ValueObject): RosterItem {
 }
 
 export function rosterStore(scope: StoreScope): RosterStore {
-  let opened: Promise<KeyValStore> | undefined;
-  const store = () => (opened ??= scope.sm.open(scope.host, STORE));
+  const store = () => scope.sm.open(scope.host, STORE);
+  const locks = new RecordLocks();
 
   function checkItem(user: string, item: RosterItem): RosterItem {
     if (typeof item !== "object" || item === null) throw invalidInput(STORE, scope, "a roster item must be an object");
@@ -118,6 +118,17 @@ export function rosterStore(scope: StoreScope): RosterStore {
     return version;
   }
 
+  /**
+   * Loads the roster, applies `change` and, if it reports a change, saves it (bumping the
+   * version) under the record lock; resolves with the new version, or undefined if unchanged.
+   */
+  function modify(user: string, change: (roster: RawRoster) => boolean): Promise<number | true | undefined> {
+    return locks.run(user, async () => {
+      const roster = await load(user);
+      return change(roster) ? save(user, roster) : undefined;
+    });
+  }
+
   function pendingOf(roster: RawRoster): Map<string, Value> {
     const pending = new Map<string, Value>();
     const table = roster.meta.pending;
@@ -156,55 +167,53 @@ export function rosterStore(scope: StoreScope): RosterStore {
     async setItem(user, item) {
       const name = prepUsername(user);
       const checked = checkItem(name, item);
-      const roster = await load(name);
-      const fields: ValueObject = { ...roster.items.get(checked.jid), subscription: checked.subscription };
-      fields.groups = Object.fromEntries(checked.groups.map((group) => [group, true]));
-      for (const [field, value] of [
-        ["name", checked.name],
-        ["ask", checked.ask],
-        ["approved", checked.approved ? "true" : undefined],
-      ] as const) {
-        if (value === undefined || value === "") delete fields[field];
-        else fields[field] = value;
-      }
-      roster.items.set(checked.jid, fields);
-      await save(name, roster);
+      await modify(name, (roster) => {
+        const fields: ValueObject = { ...roster.items.get(checked.jid), subscription: checked.subscription };
+        fields.groups = Object.fromEntries(checked.groups.map((group) => [group, true]));
+        for (const [field, value] of [
+          ["name", checked.name],
+          ["ask", checked.ask],
+          ["approved", checked.approved ? "true" : undefined],
+        ] as const) {
+          if (value === undefined || value === "") delete fields[field];
+          else fields[field] = value;
+        }
+        roster.items.set(checked.jid, fields);
+        return true;
+      });
     },
 
     async removeItem(user, jid) {
-      const name = prepUsername(user);
       const contact = prepBareJid(jid, "contact");
-      const roster = await load(name);
-      if (!roster.items.delete(contact)) return false;
-      await save(name, roster);
-      return true;
+      const done = await modify(prepUsername(user), (roster) => roster.items.delete(contact));
+      return done !== undefined;
     },
 
     async bumpVersion(user) {
-      const name = prepUsername(user);
-      return save(name, await load(name));
+      return (await modify(prepUsername(user), () => true))!;
     },
 
     async addPending(user, jid, presence) {
       const name = prepUsername(user);
       const contact = prepBareJid(jid, "contact");
       if (presence !== undefined) checkElement(presence, "presence", undefined, `[${STORE}] pending request`);
-      const roster = await load(name);
-      const pending = pendingOf(roster);
-      pending.set(contact, presence ? elementToTable(presence) : true);
-      setPending(roster, pending);
-      await save(name, roster);
+      await modify(name, (roster) => {
+        const pending = pendingOf(roster);
+        pending.set(contact, presence ? elementToTable(presence) : true);
+        setPending(roster, pending);
+        return true;
+      });
     },
 
     async removePending(user, jid) {
-      const name = prepUsername(user);
       const contact = prepBareJid(jid, "contact");
-      const roster = await load(name);
-      const pending = pendingOf(roster);
-      if (!pending.delete(contact)) return false;
-      setPending(roster, pending);
-      await save(name, roster);
-      return true;
+      const done = await modify(prepUsername(user), (roster) => {
+        const pending = pendingOf(roster);
+        if (!pending.delete(contact)) return false;
+        setPending(roster, pending);
+        return true;
+      });
+      return done !== undefined;
     },
 
     async delete(user) {

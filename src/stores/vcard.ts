@@ -1,5 +1,5 @@
 import type { Element } from "ltx";
-import type { KeyValStore, User } from "../types.js";
+import type { User } from "../types.js";
 import type { StoreScope } from "./common.js";
 import { prepUsername } from "./jid.js";
 import { checkElement, elementToTable, tableToElement } from "./stanza-table.js";
@@ -19,8 +19,7 @@ export interface VCardStore {
 }
 
 export function vcardStore(scope: StoreScope): VCardStore {
-  let opened: Promise<KeyValStore> | undefined;
-  const store = () => (opened ??= scope.sm.open(scope.host, STORE));
+  const store = () => scope.sm.open(scope.host, STORE);
   const who = (user: string | null): User => (user === null ? null : prepUsername(user));
   return {
     async get(user) {

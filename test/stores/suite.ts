@@ -2,6 +2,7 @@ import { describe } from "node:test";
 import type { ConformanceTarget } from "../conformance/index.js";
 import { accountTests } from "./accounts.js";
 import { archiveStoreTests } from "./archives.js";
+import { concurrencyTests } from "./concurrency.js";
 import { serviceTests } from "./services.js";
 import { profileTests } from "./profile.js";
 import { rosterTests } from "./roster.js";
@@ -14,5 +15,6 @@ export function runTypedStoreTests(target: ConformanceTarget): void {
     profileTests(target);
     archiveStoreTests(target);
     serviceTests(target);
+    concurrencyTests(target);
   });
 }
