@@ -1,0 +1,35 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { StorageError } from "../../src/errors.js";
+import { parseJid, prepAddressJid, prepBareJid, prepJid, prepUsername } from "../../src/stores/jid.js";
+
+const invalidInput = (error: unknown) => error instanceof StorageError && error.condition === "invalid-input";
+
+describe("JID checks shared by the typed stores", () => {
+  it("normalises the forms Prosody keys data by", () => {
+    assert.equal(prepJid("Juliet@Capulet.Example/Balcony"), "juliet@capulet.example/Balcony", "resources keep their case");
+    assert.equal(prepJid("example.org."), "example.org", "a trailing dot names the same domain");
+    assert.equal(prepJid("\uFF4A@example.com"), "j@example.com", "NFKC: fullwidth j");
+    assert.equal(prepJid("用户@example.com"), "用户@example.com");
+    assert.equal(prepJid("a@[::1]"), "a@[::1]");
+    assert.equal(prepJid("a@münchen.example"), "a@münchen.example");
+    assert.deepEqual(parseJid("a@b/c/d"), { local: "a", domain: "b", resource: "c/d" });
+    assert.equal(prepBareJid("capulet.example"), "capulet.example");
+    assert.equal(prepAddressJid("Lounge@Conference.example.com").local, "lounge");
+    assert.equal(prepUsername("Dot.Ted"), "dot.ted");
+    assert.equal(prepUsername("100%.sure"), "100%.sure");
+  });
+
+  it("rejects what is not a JID", () => {
+    const bad = [
+      "", "@example.com", "a@", "a@b/", "john doe@example.com", "a\"b@example.com", "a:b@example.com",
+      "a@exa mple.com", "a@-bad.example", "a@bad..example", `${"x".repeat(1024)}@example.com`, "a@b/\u0007",
+      "a@b\uD800", 42, null, undefined,
+    ];
+    for (const jid of bad) assert.throws(() => prepJid(jid), invalidInput, JSON.stringify(jid));
+    assert.throws(() => prepBareJid("a@b/c"), invalidInput);
+    assert.throws(() => prepAddressJid("example.com"), invalidInput);
+    assert.throws(() => prepUsername("a@b"), invalidInput);
+    assert.throws(() => prepUsername("a b"), invalidInput);
+  });
+});
