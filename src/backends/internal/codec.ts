@@ -1,15 +1,16 @@
-import type { Element } from "ltx";
+import { Element } from "ltx";
 import { StorageError } from "../../errors.js";
 import {
   elementFromTable,
   parseDatFile,
   parseListItems,
   scanListItems,
+  formatNumber,
+  quoteString,
   serializeDatFile,
-  serializeListItem,
-  tableFromElement,
+  serializeValue,
 } from "../../format/lua/index.js";
-import { isTable, tableFromPairs, tableGet, tablePairs, type LuaKey, type Value } from "../../values/index.js";
+import { isTable, tableGet, type Value } from "../../values/index.js";
 import type { ScannedItem } from "./list-index.js";
 
 /**
@@ -45,17 +46,20 @@ function parseStamp(stamp: Value | undefined): number | undefined {
   return Number.isNaN(ms) ? undefined : ms / 1000;
 }
 
-/** One archive item as the bytes of `item({...});\n`. */
+/**
+ * One archive item as the bytes of `item({...});\n`: the stanza written as `st.preserialize`
+ * makes it (the serializer writes an Element that way), with `attr.stamp`, then `key`, `when`
+ * and `with` added as the last fields of that table, as Prosody's table has them. Writing the
+ * stanza directly spares building an intermediate table of the whole stanza per append.
+ */
 export function encodeListItem(value: Element, key: string, when: number, with_: string | undefined): Buffer {
-  const stanza = tableFromElement(value);
-  const pairs: Array<[LuaKey, Value]> = [];
-  for (const [field, inner] of tablePairs(stanza as Parameters<typeof tablePairs>[0])) {
-    if (field !== "attr") pairs.push([field, inner]);
-    else pairs.push(["attr", { ...(inner as Record<string, Value>), stamp: stampOf(when) }]);
-  }
-  pairs.push(["key", key], ["when", when]);
-  if (with_ !== undefined) pairs.push(["with", with_]);
-  return Buffer.from(serializeListItem(tableFromPairs(pairs), key), "latin1");
+  const stamped = new Element(value.name, { ...value.attrs, stamp: stampOf(when) });
+  stamped.children = value.children;
+  const stanza = serializeValue(stamped, key);
+  let fields = `\n\t["key"] = ${quoteString(key)};\n\t["when"] = ${formatNumber(when)};`;
+  if (with_ !== undefined) fields += `\n\t["with"] = ${quoteString(with_)};`;
+  if (!stanza.endsWith("\n}")) throw new Error(`the serializer wrote a stanza table of an unexpected shape: ${stanza.slice(-20)}`);
+  return Buffer.from(`item(${stanza.slice(0, -2)}${fields}\n});\n`, "latin1");
 }
 
 /** The stanza of one stored item (its bytes `item(...);`), without the archive's own fields. */
