@@ -68,15 +68,16 @@ export function internalArchive(context: InternalContext, store: string): Archiv
   return {
     caps: { total: true, quota, truncate: true, fullIdRange: true, ids: true },
 
-    append: (user, key, value, when, with_) =>
-      withList(user, true, async (list) => {
-        const id = key ?? ids.next();
+    async append(user, key, value, when, with_) {
+      const id = key ?? ids.next();
+      // Encoded before the file is touched, so a value that cannot be written leaves no trace.
+      const item = { bytes: encodeListItem(value, id, when!, with_), key: id, when: when!, with: with_ };
+      return withList(user, true, async (list) => {
         const at = list.index.positionOf(id);
         if (at < 0 && list.index.length >= quota) {
           if (list.index.length === 0) await removeFile(list.path, durable);
           throw new StorageError("quota-limit", `[internal] ${list.path} holds ${list.index.length} items, the limit (storage_archive_item_limit)`);
         }
-        const item = { bytes: encodeListItem(value, id, when!, with_), key: id, when: when!, with: with_ };
         if (at < 0) await appendItem(list, item, indexes, durable);
         else {
           // As Prosody: the old item goes, the new one is added at the end (a whole rewrite).
@@ -84,7 +85,8 @@ export function internalArchive(context: InternalContext, store: string): Archiv
           await rewriteList(list, [...plan, item], indexes, durable);
         }
         return id;
-      }),
+      });
+    },
 
     async find(user, query: ArchiveQuery = {}) {
       const file = fileOf(user);
