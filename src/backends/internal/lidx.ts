@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readFileSync, readSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, writeSync } from "node:fs";
 import { isNotFound, removeFile, syncFd } from "./files.js";
 
 /**
@@ -56,6 +56,8 @@ export async function verifyLidx(path: string, ends: readonly number[], durable:
  * A list without an index is left without one.
  */
 export async function extendLidx(path: string, start: number, end: number, durable: boolean): Promise<void> {
+  // Most lists have no index: find that out without the cost of a thrown ENOENT.
+  if (!existsSync(path)) return;
   let fd: number;
   try {
     fd = openSync(path, "r+");
