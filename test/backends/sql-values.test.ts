@@ -10,7 +10,7 @@ import { needService } from "../helpers/services.js";
 import { prosodyAvailable, ProsodyBatch } from "../helpers/prosody.js";
 import { makeProsodyEnv, prosodyEnvAvailable, type ProsodyEnv } from "../helpers/prosody-env.js";
 import { assertValue, collect, rejectsWith } from "../conformance/index.js";
-import { postgresDatabase, serverAvailable, sqliteDatabase } from "../sql/databases.js";
+import { mysqlDatabase, postgresDatabase, serverAvailable, sqliteDatabase } from "../sql/databases.js";
 
 const HOST = "example.com";
 const T0 = 1_700_000_000;
@@ -132,4 +132,26 @@ describe("values a column cannot hold are refused before anything is written", (
     assert.equal((await archive.get("alice", "late"))?.when, 4102444800);
     assert.deepEqual((await collect(await archive.find("alice", { start: 4102444800 }))).map((i) => i.id), ["late"]);
   });
+});
+
+test("MariaDB: names its collation would alias (trailing spaces) are refused; such map keys live in the extra row", async (t) => {
+  if (!(await serverAvailable("MySQL"))) return t.skip("MariaDB is not reachable");
+  const db = await mysqlDatabase();
+  const sm = new StorageManager({ storage: "sql", sql: db.sql });
+  t.after(async () => {
+    await sm.close();
+    await db.drop();
+  });
+  const kv = await sm.open(HOST, "test");
+  await kv.set("alice", { x: 1 });
+  await rejectsWith(kv.get("alice "), "invalid-input", /trailing spaces/);
+  await rejectsWith(kv.set("alice ", { x: 2 }), "invalid-input");
+  await rejectsWith(sm.open(HOST, "store "), "invalid-input");
+  assertValue(await kv.get("alice"), { x: 1 });
+  const map = await sm.open(HOST, "test", "map");
+  await map.set("alice", "key ", "padded");
+  await map.set("alice", "key", "plain");
+  assert.equal(await map.get("alice", "key "), "padded");
+  assert.equal(await map.get("alice", "key"), "plain");
+  assertValue(await kv.get("alice"), { x: 1, "key ": "padded", key: "plain" });
 });

@@ -19,10 +19,10 @@ export function checkWhen(dialect: Dialect, label: string, when: number): number
   return at;
 }
 
-/** Text for a key or `with` column, which PostgreSQL cannot give U+0000. */
+/** Text for a key, `with` or name column, refused when the column cannot hold it faithfully. */
 export function checkText(dialect: Dialect, label: string, what: string, text: string): string {
-  if (!dialect.nulInText && text.includes("\0")) {
-    throw new StorageError("invalid-input", `[sql] ${label}: ${what} ${JSON.stringify(text)} holds U+0000, which ${dialect.engine} text cannot`);
+  if (!dialect.holds(text)) {
+    throw new StorageError("invalid-input", `[sql] ${label}: ${what} ${JSON.stringify(text)} cannot be held faithfully by ${dialect.engine} (${dialect.holdsNot})`);
   }
   return text;
 }

@@ -83,7 +83,7 @@ export function sqlArchive(scope: StoreScope, quota: number | undefined): Archiv
       const at = checkWhen(dialect, engine.label, when ?? Math.floor(Date.now() / 1000));
       checkText(dialect, engine.label, "with", with_ ?? "");
       if (key !== null) checkText(dialect, engine.label, "key", key);
-      const owner = userColumn(user);
+      const owner = userColumn(user, dialect);
       return engine.transaction(`append to ${label}`, function* () {
         if (key !== null) yield* run(`DELETE FROM "prosodyarchive" WHERE "host" = ? AND "user" = ? AND "store" = ? AND "key" = ?`, [host, owner, store, key]);
         if (quota !== undefined) {
@@ -101,10 +101,10 @@ export function sqlArchive(scope: StoreScope, quota: number | undefined): Archiv
 
     async find(user, query = {}) {
       const label = describeObject(scope, user);
-      const base = archiveWhere(host, userColumn(user), store, query);
+      const base = archiveWhere(host, userColumn(user, dialect), store, query);
       const first = await engine.transaction(`find in ${label}`, function* () {
         const total = query.total ? yield* count(base) : undefined;
-        const where = yield* idRange(base, host, userColumn(user), store, query);
+        const where = yield* idRange(base, host, userColumn(user, dialect), store, query);
         const limit = Math.min(query.limit ?? Infinity, PAGE_SIZE);
         const found = limit === 0 ? [] : yield* page(where, query.reverse === true, limit, query.with !== undefined);
         return { total, where, found };
@@ -114,7 +114,7 @@ export function sqlArchive(scope: StoreScope, quota: number | undefined): Archiv
 
     async delete(user, query: ArchiveDeleteQuery = {}) {
       const label = describeObject(scope, user);
-      const owner = user === true ? true : userColumn(user);
+      const owner = user === true ? true : userColumn(user, dialect);
       return engine.transaction(`delete from ${label}`, function* () {
         let where = yield* idRange(archiveWhere(host, owner, store, query), host, owner, store, query);
         if (query.truncate !== undefined) {
@@ -135,7 +135,7 @@ export function sqlArchive(scope: StoreScope, quota: number | undefined): Archiv
 
     async get(user, id) {
       const label = describeObject(scope, user);
-      const where = archiveWhere(host, userColumn(user), store, { key: id });
+      const where = archiveWhere(host, userColumn(user, dialect), store, { key: id });
       const found = await engine.transaction(`get from ${label}`, () => page(where, false, 1));
       if (found.length === 0) return undefined;
       const item = toItem(found[0], label);
@@ -159,7 +159,7 @@ export function sqlArchive(scope: StoreScope, quota: number | undefined): Archiv
         return yield* run(`UPDATE "prosodyarchive" SET ${sets.join(", ")} WHERE "host" = ? AND "user" = ? AND "store" = ? AND "key" = ?`, [
           ...params,
           host,
-          userColumn(user),
+          userColumn(user, dialect),
           store,
           id,
         ]);
@@ -170,7 +170,7 @@ export function sqlArchive(scope: StoreScope, quota: number | undefined): Archiv
     async summary(user, query = {}) {
       const label = describeObject(scope, user);
       const found = await engine.transaction(`summarise ${label}`, function* () {
-        const where = yield* idRange(archiveWhere(host, userColumn(user), store, query), host, userColumn(user), store, query);
+        const where = yield* idRange(archiveWhere(host, userColumn(user, dialect), store, query), host, userColumn(user, dialect), store, query);
         const source =
           query.limit === undefined
             ? `"prosodyarchive" WHERE ${sqlOf(where)}`

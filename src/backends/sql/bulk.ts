@@ -65,13 +65,14 @@ export function bulkWriter(engine: SqlEngine, codec: ValueCodec, defaultHost: st
       const now = Math.floor(Date.now() / 1000);
       // Encoded up front: a value that cannot be stored fails the call before anything is written.
       const prepared = items.map((item) => {
-        const host = item.host ?? defaultHost;
+        const host = checkText(dialect, engine.label, "host name", item.host ?? defaultHost);
+        checkText(dialect, engine.label, "store name", item.store);
         const where = `[sql] ${item.user ?? ""}@${host}/${item.store} item`;
         const key = item.key ?? uuidId();
         const encoded = codec.encode(item.value, where);
         const with_ = checkText(dialect, engine.label, "with", item.with ?? "");
-        const params: Param[] = [host, userColumn(item.user), item.store, checkWhen(dialect, engine.label, item.when ?? now), with_, checkText(dialect, engine.label, "key", key), encoded.type, encoded.value];
-        return { archive: `${host}\0${userColumn(item.user)}\0${item.store}`, key, params };
+        const params: Param[] = [host, userColumn(item.user, dialect), item.store, checkWhen(dialect, engine.label, item.when ?? now), with_, checkText(dialect, engine.label, "key", key), encoded.type, encoded.value];
+        return { archive: `${host}\0${userColumn(item.user, dialect)}\0${item.store}`, key, params };
       });
       await engine.transaction(`bulk append of ${items.length} items`, function* () {
         for (let start = 0; start < prepared.length; start += BATCH) {
@@ -94,8 +95,9 @@ export function bulkWriter(engine: SqlEngine, codec: ValueCodec, defaultHost: st
 
     async bulkSet(rows) {
       const prepared = rows.map((row) => {
-        const host = row.host ?? defaultHost;
-        const user = userColumn(row.user);
+        const host = checkText(dialect, engine.label, "host name", row.host ?? defaultHost);
+        checkText(dialect, engine.label, "store name", row.store);
+        const user = userColumn(row.user, dialect);
         const encoded = row.data === undefined ? [] : splitRows(row.data, codec, dialect, `[sql] ${user}@${host}/${row.store}`);
         return { host, user, store: row.store, encoded };
       });

@@ -15,6 +15,8 @@ export function openMysql(settings: ServerSettings, backend: string): SqlEngine 
     charset: "UTF8MB4_BIN",
     connectionLimit: 8,
     supportBigNumbers: true,
+    // Prepared statements count against the server-wide max_prepared_stmt_count (16382 by default).
+    maxPreparedStatements: 256,
   });
 
   const acquire = async (): Promise<Session> => {

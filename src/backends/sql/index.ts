@@ -12,6 +12,7 @@ import { openSqlite } from "./engine-sqlite.js";
 import { sqlKeyVal } from "./keyval.js";
 import { sqlKeyValPlus, sqlMap } from "./map.js";
 import { ensureSchema } from "./schema.js";
+import { checkText } from "./archive-checks.js";
 import { settingsKey, sqlSettings, type SqlSettings } from "./settings.js";
 import { ValueCodec } from "./values.js";
 
@@ -57,7 +58,8 @@ export const createSqlBackend: BackendFactory = async (options: HostOptions, con
   );
   const codec = new ValueCodec(engine.dialect, engine.label);
   const quota = options.storage_archive_item_limit;
-  const scope = (store: string) => ({ engine, codec, host: context.host, store });
+  checkText(engine.dialect, engine.label, "host name", context.host);
+  const scope = (store: string) => ({ engine, codec, host: context.host, store: checkText(engine.dialect, engine.label, "store name", store) });
   const host = context.host;
 
   return {

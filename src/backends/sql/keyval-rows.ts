@@ -8,10 +8,10 @@ export const EXTRA_KEY = "";
 
 /**
  * Whether key `key` gets a row of its own, as Prosody gives every non-empty string key; not a
- * key the column cannot hold (U+0000 in PostgreSQL), which goes into the extra row instead.
+ * key the column cannot hold (see Dialect.holds), which goes into the extra row instead.
  */
 export function hasOwnRow(key: unknown, dialect: Dialect): key is string {
-  return typeof key === "string" && key !== EXTRA_KEY && (dialect.nulInText || !key.includes("\0"));
+  return typeof key === "string" && key !== EXTRA_KEY && dialect.holds(key);
 }
 
 /**

@@ -39,7 +39,7 @@ export function sqlKeyVal(scope: StoreScope): KeyValStore {
     async get(user: User) {
       const where = describeObject(scope, user);
       const found = await engine.transaction(`get ${where}`, function* () {
-        return yield* rows(sql.selectUser, [scope.host, userColumn(user), scope.store]);
+        return yield* rows(sql.selectUser, [scope.host, userColumn(user, scope.engine.dialect), scope.store]);
       });
       return mergeRows(found, codec, where);
     },
@@ -47,7 +47,7 @@ export function sqlKeyVal(scope: StoreScope): KeyValStore {
       const where = describeObject(scope, user);
       // Everything is encoded before the transaction, so a value that cannot be stored leaves the old data alone.
       const encoded = data === undefined || data === null ? [] : splitRows(data, codec, engine.dialect, `[sql] ${where}`);
-      await engine.transaction(`set ${where}`, () => sql.replaceUser(userColumn(user), encoded));
+      await engine.transaction(`set ${where}`, () => sql.replaceUser(userColumn(user, scope.engine.dialect), encoded));
     },
     async *users() {
       yield* await engine.transaction(`list users of ${scope.host}/${scope.store}`, () => sql.users());

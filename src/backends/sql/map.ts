@@ -68,7 +68,7 @@ export function sqlMap(scope: StoreScope): MapStore {
     async get(user, key) {
       const where = describeObject(scope, user);
       const found = await engine.transaction(`get ${where}`, function* () {
-        return yield* rows(selectKeys, [host, userColumn(user), store, hasOwnRow(key, dialect) ? key : EXTRA_KEY]);
+        return yield* rows(selectKeys, [host, userColumn(user, dialect), store, hasOwnRow(key, dialect) ? key : EXTRA_KEY]);
       });
       const own = hasOwnRow(key, dialect) ? found.find((row) => columnText(row[0]) === key) : undefined;
       if (own) return codec.decode(own[1], own[2], `${where}[${JSON.stringify(key)}]`);
@@ -87,7 +87,7 @@ export function sqlMap(scope: StoreScope): MapStore {
         key,
         change === REMOVE || !hasOwnRow(key, dialect) ? change : codec.encode(change, `[sql] ${where}[${JSON.stringify(key)}]`),
       ]);
-      await engine.transaction(`set keys of ${where}`, () => setKeys(userColumn(user), changes, where));
+      await engine.transaction(`set keys of ${where}`, () => setKeys(userColumn(user, dialect), changes, where));
     },
     async getAll(key) {
       const where = `${host}/${store}`;

@@ -1,5 +1,7 @@
 import type { SqlEngine } from "./connection.js";
 import type { ValueCodec } from "./values.js";
+import type { Dialect } from "./dialects/dialect.js";
+import { checkText } from "./archive-checks.js";
 
 /** What a store needs to know about where its rows live. */
 export interface StoreScope {
@@ -9,9 +11,12 @@ export interface StoreScope {
   readonly store: string;
 }
 
-/** Prosody's SQL schema keeps host-wide data (user `nil`) under the user name `""`. */
-export function userColumn(user: string | null): string {
-  return user ?? "";
+/**
+ * The `user` column of a user: Prosody's SQL schema keeps host-wide data (user `nil`) under `""`.
+ * A name the engine cannot hold faithfully is refused, so it never aliases another name's data.
+ */
+export function userColumn(user: string | null, dialect: Dialect): string {
+  return user === null ? "" : checkText(dialect, dialect.engine, "user name", user);
 }
 
 /** `host/store` or `user@host/store`, for messages. */

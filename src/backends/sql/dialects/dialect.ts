@@ -20,8 +20,13 @@ export interface Dialect {
   readonly withIndexHint?: string;
   /** True where text columns can hold bytes that are not UTF-8. */
   readonly byteStrings: boolean;
-  /** True where text columns can hold U+0000. */
-  readonly nulInText: boolean;
+  /**
+   * True where a key/name column holds `text` faithfully: PostgreSQL text cannot contain U+0000;
+   * MySQL's utf8mb4_bin collation pads with spaces, so `"a "` would equal `"a"`.
+   */
+  holds(text: string): boolean;
+  /** What `holds` rules out, for messages. */
+  readonly holdsNot: string;
   /** The `when` column's range, in seconds. */
   readonly whenRange: readonly [number, number];
   /** True where `when` can hold fractions of a second (SQLite stores them as REAL). */

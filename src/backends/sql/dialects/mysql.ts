@@ -45,7 +45,8 @@ export const mysqlDialect: Dialect = {
   readValue: (column) => column,
   bindValue: "?",
   byteStrings: false,
-  nulInText: true,
+  holds: (text) => !text.endsWith(" "),
+  holdsNot: "trailing spaces (utf8mb4_bin compares 'a ' equal to 'a')",
   whenRange: [-(2 ** 31), 2 ** 31 - 1],
   fractionalWhen: false,
   schema: {

@@ -15,7 +15,8 @@ export const postgresDialect: Dialect = {
   readValue: (column) => column,
   bindValue: "?",
   byteStrings: false,
-  nulInText: false,
+  holds: (text) => !text.includes("\0"),
+  holdsNot: "U+0000",
   whenRange: [-(2 ** 31), 2 ** 31 - 1],
   fractionalWhen: false,
   schema: {

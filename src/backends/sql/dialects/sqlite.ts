@@ -18,7 +18,8 @@ export const sqliteDialect: Dialect = {
   bindValue: "CAST(? AS TEXT)",
   withIndexHint: 'INDEXED BY "prosodyarchive_with_when"',
   byteStrings: true,
-  nulInText: true,
+  holds: () => true,
+  holdsNot: "nothing",
   whenRange: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
   fractionalWhen: true,
   schema: {
