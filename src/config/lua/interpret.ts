@@ -24,6 +24,8 @@ const BINARY_PRIORITY: Record<string, [number, number]> = {
   "^": [14, 13], // right associative, binds tighter than unary operators
 };
 const UNARY_PRIORITY = 12;
+/** Deeper nesting than any configuration needs is refused before it can exhaust the stack. */
+const MAX_NESTING = 200;
 
 /** Lua's `tostring` of a number, as `..` uses it: integers plainly, floats as `%.14g`. */
 function numberText(n: number | bigint): string {
@@ -42,6 +44,7 @@ export function interpretChunk(source: string, file: string, handler: ChunkHandl
   const tokens = tokenize(source, file);
   const locals = new Map<string, LuaValue>();
   let at = 0;
+  let depth = 0;
 
   const peek = (offset = 0): Token => tokens[Math.min(at + offset, tokens.length - 1)];
   const fail = (message: string, token: Token = peek()): never => {
@@ -176,6 +179,15 @@ export function interpretChunk(source: string, file: string, handler: ChunkHandl
   }
 
   function expression(limit = 0): LuaValue {
+    if (++depth > MAX_NESTING) fail(`nesting deeper than ${MAX_NESTING} levels`);
+    try {
+      return operatorExpression(limit);
+    } finally {
+      depth--;
+    }
+  }
+
+  function operatorExpression(limit: number): LuaValue {
     let left: LuaValue;
     const t = peek();
     if (isSymbol("-") || isKeyword("not") || isSymbol("#")) {
