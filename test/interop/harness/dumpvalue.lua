@@ -189,7 +189,8 @@ local function table_json(t, depth, seen)
 	for k in pairs(t) do
 		n = n + 1;
 		keys[n] = k;
-		if type(k) ~= "string" then all_strings = false; elseif k:sub(1, 1) == "$" then dollar = true; end
+		-- object keys must be UTF-8 text and not look like markers; anything else goes as $table
+		if type(k) ~= "string" or not is_utf8(k) then all_strings = false; elseif k:sub(1, 1) == "$" then dollar = true; end
 	end
 	local out = {};
 	if is_sequence(t, n) then
@@ -200,7 +201,6 @@ local function table_json(t, depth, seen)
 	table.sort(keys, key_less);
 	if all_strings and not dollar then
 		for i, k in ipairs(keys) do
-			if not is_utf8(k) then error("cannot encode a string key that is not UTF-8 in an object", 0); end
 			out[i] = quote(k) .. ":" .. encode_value(t[k], depth + 1, seen);
 		end
 		seen[t] = nil;

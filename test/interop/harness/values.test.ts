@@ -49,6 +49,8 @@ test("internal: any value without stanzas round-trips exactly (property, 4 × 40
 const awkward: Value[] = [
   "Zoë \"quoted\" 'single' \\ backslash\nnewline\ttab ✓ 用户 😀",
   "x".repeat(20000),
+  Array.from({ length: 31 }, (_, i) => String.fromCharCode(i + 1)).join("") + "\u007f\u0080\u2028\ufeff\uffff",
+  new LuaTable([[Uint8Array.from([0xc3, 0x28]), "a key that is not UTF-8"], ["ok", 1]]),
   2n ** 60n,
   -(2n ** 62n),
   -3.25,
