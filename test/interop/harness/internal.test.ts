@@ -44,7 +44,8 @@ test("files have Prosody's serialisation: [false] keys, escaped UTF-8, item() li
   const file = (...parts: string[]) => readFile(join(env.setup.dataPath, ...parts), "latin1");
 
   const roster = await file("example%2ecom", "roster", "juliet.dat");
-  assert.match(roster, /^return \{\n\t\[false\] = \{\n/);
+  assert.match(roster, /^return \{\n/);
+  assert.match(roster, /\n\t\[false\] = \{\n/); // Prosody's serializer follows Lua's hash order, so no position
   assert.match(roster, /\t\t\["version"\] = 7;\n/);
   assert.match(roster, /\["romeo@montague\.example"\] = \{\n(\t\t\[[^\n]*\n|\t\t\t[^\n]*\n|\t\t\};\n)*\t\t\["name"\] = "Romeo \\226\\157\\164";/);
   assert.ok(/^[\x20-\x7e\t\n]*$/.test(roster), "files are pure ASCII");
