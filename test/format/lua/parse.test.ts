@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parseDatFile, parseListItems, scanListItems } from "../../../src/format/lua/index.js";
+import { MAX_SOURCE_BYTES, parseDatFile, parseListItems, scanListItems } from "../../../src/format/lua/index.js";
 import { LuaTable, MAX_DEPTH, valuesEqual, type Value } from "../../../src/values/index.js";
 import { StorageError } from "../../../src/errors.js";
 
@@ -201,6 +201,12 @@ describe("lua parse: .dat files", () => {
     assertFails("x = 1", /'return' expected at line 1/);
     assertFails("return 1; return 2", /end of file expected/);
     assertFails("return {} \n\n junk", /end of file expected after the return value at line 3/);
+  });
+  it("refuses files over the size limit before reading them", () => {
+    // calloc'd and never touched, so this costs address space rather than memory
+    const huge = new Uint8Array(MAX_SOURCE_BYTES + 1);
+    assert.throws(() => parseDatFile(huge, "big.dat"), /\[internal\] cannot parse big\.dat: file larger than 536870912 bytes at line 1/);
+    assert.throws(() => parseListItems(huge, "big.list"), /file larger than/);
   });
   it("accepts Uint8Array input that is not a Buffer", () => {
     const raw = new Uint8Array(Buffer.from("xxreturn 7"));
