@@ -30,6 +30,9 @@ function openFile(file: string): Database.Database {
   // syncs at checkpoints only, which a larger WAL (up to ~40 MB) makes ten times rarer.
   db.pragma("synchronous = NORMAL");
   db.pragma("wal_autocheckpoint = 10000");
+  // A 64 MiB page cache keeps the indexes of a large archive in memory (SQLite's default is 2 MiB).
+  db.pragma("cache_size = -65536");
+  db.pragma("temp_store = MEMORY");
   return db;
 }
 

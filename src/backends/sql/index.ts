@@ -6,9 +6,6 @@ import type { HostOptions } from "../../manager/config.js";
 import { sqlArchive } from "./archive.js";
 import { bulkWriter, type SqlBulkWriter } from "./bulk.js";
 import { rows, run, type SqlEngine } from "./connection.js";
-import { openMysql } from "./engine-mysql.js";
-import { openPostgres } from "./engine-postgres.js";
-import { openSqlite } from "./engine-sqlite.js";
 import { sqlKeyVal } from "./keyval.js";
 import { sqlKeyValPlus, sqlMap } from "./map.js";
 import { ensureSchema } from "./schema.js";
@@ -24,15 +21,16 @@ export type SqlBackend = Backend & SqlBulkWriter & { readonly engine: SqlEngine 
 async function openEngine(settings: SqlSettings, context: BackendContext): Promise<SqlEngine> {
   let engine: SqlEngine;
   switch (settings.driver) {
+    // Each driver is loaded only when a database of its kind is configured.
     case "SQLite3":
       if (settings.database !== ":memory:") await mkdir(dirname(settings.database), { recursive: true });
-      engine = openSqlite(settings.database, context.name);
+      engine = (await import("./engine-sqlite.js")).openSqlite(settings.database, context.name);
       break;
     case "PostgreSQL":
-      engine = openPostgres(settings, context.name, context.logger.warn);
+      engine = (await import("./engine-postgres.js")).openPostgres(settings, context.name, context.logger.warn);
       break;
     case "MySQL":
-      engine = openMysql(settings, context.name);
+      engine = (await import("./engine-mysql.js")).openMysql(settings, context.name);
       break;
   }
   try {
