@@ -8,7 +8,7 @@
  * // env.setup: for ProsodyBatch / runProsody; env.xmppstoreConfig: for new StorageManager(...)
  * ```
  */
-import { existsSync } from "node:fs";
+import { existsSync, statfsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -44,9 +44,22 @@ export const MYSQL = {
   password: process.env.XS_MYSQL_PASSWORD ?? "",
 };
 
-/** A temp directory, on tmpfs when there is one: Prosody's SQLite commits fsync (~20 ms each on disk). */
+/** True when a directory has at least `bytes` free (a container's /dev/shm is often 64 MB). */
+function hasRoom(dir: string, bytes: number): boolean {
+  try {
+    const fs = statfsSync(dir);
+    return fs.bavail * fs.bsize >= bytes;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A temp directory: under $XS_PROSODY_TMP if set, else on /dev/shm when it has room (Prosody's
+ * SQLite commits fsync, ~20 ms each on disk), else in the OS temp directory.
+ */
 export async function prosodyTempDir(prefix = "xs-prosody-"): Promise<string> {
-  const base = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
+  const base = process.env.XS_PROSODY_TMP ?? (existsSync("/dev/shm") && hasRoom("/dev/shm", 2 ** 30) ? "/dev/shm" : tmpdir());
   return mkdtemp(join(base, prefix));
 }
 
