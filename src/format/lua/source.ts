@@ -73,7 +73,7 @@ export class LuaSource {
   readonly end: number;
   pos: number;
   /** Bytes of the string being decoded when it has escapes; grown on demand, reused. */
-  private scratch: Buffer = Buffer.allocUnsafe(256);
+  private scratch: Buffer | undefined;
 
   constructor(input: Uint8Array, start = 0) {
     this.bytes = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
@@ -242,8 +242,9 @@ export class LuaSource {
   private strings: Array<string | undefined> | undefined;
 
   private ensureScratch(size: number): Buffer {
-    if (this.scratch.length < size) this.scratch = Buffer.allocUnsafe(Math.max(size, this.scratch.length * 2));
-    return this.scratch;
+    const current = this.scratch;
+    if (current !== undefined && current.length >= size) return current;
+    return (this.scratch = Buffer.allocUnsafe(Math.max(size, 256, (current?.length ?? 0) * 2)));
   }
 
   /** Reads a quoted string at the cursor (which is on the opening quote). */
