@@ -1,6 +1,6 @@
 import { StorageError } from "../errors.js";
 import type { ValueObject } from "../values/index.js";
-import { hostOptions, invalidInput, stringFields, type StoreScope } from "./common.js";
+import { hostOptions, invalidInput, nowSeconds, stringFields, type StoreScope } from "./common.js";
 import { prepUsername } from "./jid.js";
 import { RecordLocks } from "./record-lock.js";
 import { saslprep } from "./saslprep.js";
@@ -20,6 +20,9 @@ const STORE = "accounts";
  * Host options (Prosody's names): `default_iteration_count` (default 10000), `password_hash`
  * (`"SHA-1"`, the default, or `"SHA-256"`), `authentication` (`"internal_plain"` makes new
  * and changed passwords plain text, as that module stores them, and disables the upgrade).
+ *
+ * Records of Prosody 13 (same fields, plus `created`, `updated`, `disabled`) are read as well: a
+ * disabled account does not verify, and `updated` is stamped where a record has it.
  *
  * User names are normalised as JID localparts (lowercased), as Prosody's callers nodeprep them.
  * Changes to one account are serialized within the manager (so of two concurrent `create`s of
@@ -84,6 +87,8 @@ export function accountStore(scope: StoreScope): AccountStore {
     const keys = await scramKeys(options.hash, prepped, salt, iterations);
     delete next.password;
     Object.assign(next, { salt, iteration_count: iterations, stored_key: keys.storedKey, server_key: keys.serverKey });
+    // Prosody 13 stamps `updated` on its records; keep that up to date where it is kept.
+    if (typeof record.updated === "number") next.updated = nowSeconds();
     return next;
   }
 
@@ -128,7 +133,8 @@ export function accountStore(scope: StoreScope): AccountStore {
       if (typeof password !== "string") throw invalidInput(STORE, scope, "the password must be a string");
       const record = await load(name);
       const prepped = saslprep(password);
-      if (record === undefined || prepped === undefined) return false;
+      // Prosody 13 disables accounts with `disabled = true`; such an account cannot log in.
+      if (record === undefined || prepped === undefined || record.disabled === true) return false;
       const plain = record.password;
       if (typeof plain === "string" && plain !== "") {
         const storedPrepped = saslprep(plain);

@@ -51,7 +51,13 @@ export function accountTests(target: ConformanceTarget): void {
           assert.equal(record.iteration_count, 5000, "max(old count, configured count), as Prosody");
           assert.equal(record.disabled, true, "fields Prosody adds survive a password change");
           assert.match(record.stored_key as string, /^[0-9a-f]{64}$/);
+          assert.equal(await sm.accounts(host).verify(name, "pw"), false, "Prosody 13: a disabled account cannot log in");
+          await raw.set(name, { ...record, disabled: undefined as never, created: 1, updated: 1 });
           assert.equal(await sm.accounts(host).verify(name, "pw"), true);
+          await sm.accounts(host).setPassword(name, "pw2");
+          const stamped = (await raw.get(name)) as Record<string, unknown>;
+          assert.equal(stamped.created, 1);
+          assert.ok((stamped.updated as number) > 1, "Prosody 13's `updated` is stamped on a change");
         },
         { default_iteration_count: 4096, password_hash: "SHA-256" },
       ));
