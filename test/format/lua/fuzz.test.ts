@@ -61,7 +61,7 @@ describe("lua readers under fuzzing", () => {
       fc.property(fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.array(fc.constantFrom(...TOKENS), { maxLength: 60 }).map((t) => Buffer.from(t.join(""), "latin1"))), (input) => {
         readAll(input);
       }),
-      { numRuns: 800, endOnFailure: true },
+      { numRuns: 500, endOnFailure: true },
     );
   });
 
@@ -71,7 +71,7 @@ describe("lua readers under fuzzing", () => {
         const text = asList ? serializeListItem(LuaTable.from({ key: "k", when: 1 }, [["v", v]])).repeat(2) : serializeDatFile(v);
         readAll(mutate(Buffer.from(text, "latin1"), mutations));
       }),
-      { numRuns: 800, endOnFailure: true },
+      { numRuns: 500, endOnFailure: true },
     );
   });
 
