@@ -45,3 +45,39 @@ describe("internal: concurrent use", () => {
       }
     }));
 });
+
+describe("internal: two processes on one data directory", () => {
+  it("refuses writes while another process holds the directory, and takes over once it has died", () =>
+    withDataDir(async (dir) => {
+      const { spawn } = await import("node:child_process");
+      const script = `
+        import { StorageManager } from ${JSON.stringify(new URL("../../src/manager/manager.ts", import.meta.url).href)};
+        const sm = new StorageManager({ data_path: ${JSON.stringify(dir)} });
+        await (await sm.open("example.com", "roster")).set("juliet", { from: "child" });
+        process.stdout.write("ready\\n");
+        setInterval(() => {}, 1000);
+      `;
+      const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          child.stdout.on("data", (chunk: Buffer) => chunk.toString().includes("ready") && resolve());
+          child.on("exit", (code) => reject(new Error(`child exited with ${code}`)));
+        });
+        const sm = new StorageManager({ data_path: dir });
+        try {
+          const kv = await sm.open("example.com", "roster");
+          assert.deepEqual(await kv.get("juliet"), { from: "child" });
+          const error = await rejectsWith(kv.set("juliet", { from: "parent" }), "backend-failure");
+          assert.match(error.message, new RegExp(`in use by process ${child.pid} `));
+          child.kill("SIGKILL");
+          await new Promise((resolve) => child.once("exit", resolve));
+          await kv.set("juliet", { from: "parent" });
+          assert.deepEqual(await kv.get("juliet"), { from: "parent" });
+        } finally {
+          await sm.close();
+        }
+      } finally {
+        child.kill("SIGKILL");
+      }
+    }));
+});
