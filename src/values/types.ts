@@ -30,7 +30,10 @@ export interface ValueObject {
   [key: string]: Value;
 }
 
-/** A string that identifies a Lua key by value: `1`, `1n` and the float `1.0` are the same key. */
+/**
+ * A string that identifies a Lua key by value. Integral numbers and bigints share one form, as
+ * Lua makes integral float keys integers: `1`, `1n`, `2 ** 53` and `2n ** 53n` pair up.
+ */
 function keyId(key: LuaKey): string {
   switch (typeof key) {
     case "string":
@@ -38,10 +41,11 @@ function keyId(key: LuaKey): string {
     case "boolean":
       return key ? "t" : "f";
     case "bigint":
-      return Number.isSafeInteger(Number(key)) && BigInt(Number(key)) === key ? `n${Number(key)}` : `i${key}`;
+      return `n${key}`;
     case "number":
       if (Number.isNaN(key)) throw new TypeError("a Lua table key cannot be NaN");
-      return `n${Object.is(key, -0) ? 0 : key}`;
+      if (Number.isSafeInteger(key)) return `n${Object.is(key, -0) ? 0 : key}`;
+      return Number.isInteger(key) ? `n${BigInt(key)}` : `n${key}`;
     default:
       return `x${Buffer.from(key).toString("hex")}`;
   }

@@ -81,3 +81,16 @@ describe("value model", () => {
     rejects(root, /deeper than/);
   });
 });
+
+describe("LuaTable keys", () => {
+  it("treats integral numbers and bigints of the same value as one key, as Lua does", () => {
+    const table = new LuaTable([[2 ** 53, "float"]]);
+    table.set(2n ** 53n, "integer");
+    assert.equal(table.size, 1);
+    assert.equal(table.get(2 ** 53), "integer");
+    assert.equal(new LuaTable([[1, "a"]]).get(1n), "a");
+    assert.equal(new LuaTable([[-0, "zero"]]).get(0), "zero");
+    assert.equal(new LuaTable([[1.5, "x"]]).get(1.5), "x");
+    assert.equal(new LuaTable([["1", "string"]]).get(1), undefined, "a string key is not a number key");
+  });
+});
