@@ -16,7 +16,7 @@ import { privateXmlStore, type PrivateXmlStore } from "../stores/private.js";
 import { rosterStore, type RosterStore } from "../stores/roster.js";
 import { vcardStore, type VCardStore } from "../stores/vcard.js";
 import { accountDetailsStore, type AccountDetailsStore } from "../stores/account-details.js";
-import { personalArchive, mucLog, type MessageArchive } from "../stores/message-archive.js";
+import { personalArchive, mucLog, type MessageArchive, type PersonalArchive } from "../stores/message-archive.js";
 import { offlineStore, type OfflineStore } from "../stores/offline.js";
 import { mucStore, type MucStore } from "../stores/muc.js";
 import { pepStore, pubsubService, type PepStore, type PubsubService } from "../stores/pubsub.js";
@@ -135,7 +135,7 @@ export class StorageManager {
   }
 
   /** Users' message archives (mod_mam's `archive`) with XEP-0313 queries, quota and expiry. */
-  messageArchive(host: string): MessageArchive {
+  messageArchive(host: string): PersonalArchive {
     return this.#typed("messageArchive", host, personalArchive);
   }
 

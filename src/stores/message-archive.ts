@@ -3,6 +3,7 @@ import { StorageError, isStorageError } from "../errors.js";
 import type { ArchiveItem, ArchiveStore } from "../types.js";
 import { hostOptions, invalidInput, nowSeconds, type StoreScope } from "./common.js";
 import { prepAddressJid, prepJid, prepUsername } from "./jid.js";
+import { mamPrefsStore, type MamPrefsStore } from "./mam-prefs.js";
 import { queryArchive, type MamLimits, type MamPage, type MamQuery } from "./mam.js";
 import { checkElement } from "./stanza-table.js";
 
@@ -167,9 +168,15 @@ function messageArchive(scope: StoreScope, kind: ArchiveKind): MessageArchive {
   };
 }
 
+/** A user's message archive also has archiving preferences. */
+export interface PersonalArchive extends MessageArchive {
+  /** XEP-0313 preferences, as mod_mam keeps them in `archive_prefs`. */
+  readonly prefs: MamPrefsStore;
+}
+
 /** Users' message archives (`archive`), keyed by user name. */
-export function personalArchive(scope: StoreScope): MessageArchive {
-  return messageArchive(scope, PERSONAL);
+export function personalArchive(scope: StoreScope): PersonalArchive {
+  return { ...messageArchive(scope, PERSONAL), prefs: mamPrefsStore(scope) };
 }
 
 /** MUC logs (`muc_log`), keyed by room (its localpart, or its JID). */

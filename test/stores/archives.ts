@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Element } from "ltx";
-import { collect, rejectsWith, withEnv, type ConformanceTarget } from "../conformance/index.js";
+import { assertValue, collect, rejectsWith, withEnv, type ConformanceTarget } from "../conformance/index.js";
+import { LuaTable } from "../../src/values/index.js";
 import type { MessageArchive } from "../../src/stores/message-archive.js";
 
 function chat(from: string, to: string, body: string): Element {
@@ -104,6 +105,23 @@ export function archiveStoreTests(target: ConformanceTarget): void {
         },
         { storage_archive_item_limit: 100, archive_expires_after: "never" },
       ));
+
+    it("keeps archiving preferences as mod_mam does", () =>
+      withEnv(target, async ({ sm, host, user }) => {
+        const name = user();
+        const prefs = sm.messageArchive(host).prefs;
+        assert.equal(await prefs.get(name), undefined);
+        await prefs.set(name, { default: "roster", always: ["Romeo@Montague.example"], never: ["tybalt@capulet.example"] });
+        assertValue(
+          await (await sm.open(host, "archive_prefs")).get(name),
+          new LuaTable([[false, "roster"], ["romeo@montague.example", true], ["tybalt@capulet.example", false]]),
+        );
+        assert.deepEqual(await prefs.get(name), { default: "roster", always: ["romeo@montague.example"], never: ["tybalt@capulet.example"] });
+        await prefs.set(name, { default: "never", always: [], never: [] });
+        assert.deepEqual(await prefs.get(name), { default: "never", always: [], never: [] });
+        await rejectsWith(prefs.set(name, { default: "sometimes" as "never", always: [], never: [] }), "invalid-input");
+        await rejectsWith(prefs.set(name, { always: ["not a jid"], never: [] }), "invalid-input");
+      }));
 
     it("rejects a bad archive_expires_after", () =>
       withEnv(target, async ({ sm, host }) => assert.throws(() => sm.messageArchive(host), /archive_expires_after/), {

@@ -45,6 +45,7 @@ async function writeWithXmppstore(sm: StorageManager): Promise<{ archiveIds: str
     const message = new Element("message", { from: "juliet@capulet.example/balcony", to: `romeo@${HOST}`, type: "chat" }).c("body").t(`m${i}`).root();
     archiveIds.push(await sm.messageArchive(HOST).append("romeo", message, { when: 1700000000 + i }));
   }
+  await sm.messageArchive(HOST).prefs.set("romeo", { default: "roster", always: ["juliet@capulet.example"], never: ["tybalt@capulet.example"] });
   await sm.offline(HOST).store("romeo", new Element("message", { to: `romeo@${HOST}` }).c("body").t("while away").root(), 1700000100);
   await sm.muc(MUC).save({ jid: `lounge@${MUC}`, config: { name: "The Lounge", persistent: true }, affiliations: { "romeo@example.com": "owner" }, affiliationData: {} });
   await sm.pubsub(PUBSUB).setNode({ name: "news", config: { max_items: 10, persist_items: true }, subscribers: {}, affiliations: { "romeo@example.com": "owner" } });
@@ -76,6 +77,7 @@ for (const kind of ["internal", "sqlite"] as const satisfies ProsodyEnvKind[]) {
       const privacy = p.keyvalGet(HOST, "privacy", "romeo");
       const archive = p.archiveFind(HOST, "archive", "romeo", { with: "juliet@capulet.example", total: true });
       const offline = p.archiveFind(HOST, "offline", "romeo");
+      const prefs = p.keyvalGet(HOST, "archive_prefs", "romeo");
       const persistent = p.mapGet(MUC, "persistent", null, `lounge@${MUC}`);
       const roomConfig = p.keyvalGet(MUC, "config", "lounge");
       const nodes = p.keyvalUsers(PUBSUB, "pubsub_nodes");
@@ -113,6 +115,7 @@ for (const kind of ["internal", "sqlite"] as const satisfies ProsodyEnvKind[]) {
       assert.deepEqual(found.items.map((item) => item.id), archiveIds);
       assert.equal(found.total, 3);
       assert.deepEqual(found.items.map((item) => item.when), [1700000000, 1700000001, 1700000002]);
+      assertValue(await prefs, new LuaTable([[false, "roster"], ["juliet@capulet.example", true], ["tybalt@capulet.example", false]]));
       const off = (await offline).items;
       assert.deepEqual([off.length, off[0]!.with ?? "", off[0]!.when], [1, "", 1700000100]);
 

@@ -45,6 +45,7 @@ test("the README's typed-store examples run", async () => {
     reply.cnode(finElement(next));
     assert.equal(reply.getChild("fin")?.attrs.complete, "true");
     await mam.expireAll();
+    await mam.prefs.set("juliet", { default: "roster", always: ["romeo@montague.example"], never: [] });
     await sm.mucLog("conference.example.com").query("lounge@conference.example.com", { rsm: { max: 50 } });
 
     await sm.offline("example.com").store("juliet", message);
