@@ -1,7 +1,7 @@
 import type { ListIndex } from "./list-index.js";
 
-/** Default budget of the archive index cache, in items (roughly 100 bytes each). */
-export const DEFAULT_INDEX_CACHE_ITEMS = 2_000_000;
+/** Default budget of the archive index cache, in items (about 250 bytes of memory each). */
+export const DEFAULT_INDEX_CACHE_ITEMS = 500_000;
 
 /**
  * Keeps the indexes of recently used `.list` files, least recently used dropped first once

@@ -48,6 +48,7 @@ export class ListIndex {
   whenSorted = true;
   readonly #positions = new Map<string, number>();
   #byWith: Map<string, number[]> | undefined;
+  readonly #withNames = new Map<string, string>();
 
   constructor(
     /** The file version this index describes. */
@@ -76,7 +77,7 @@ export class ListIndex {
     if (at > 0 && item.when < this.whens[at - 1]) this.whenSorted = false;
     this.keys.push(item.key);
     this.whens.push(item.when);
-    this.withs.push(item.with);
+    this.withs.push(item.with === undefined ? undefined : this.#intern(item.with));
     this.starts.push(item.start);
     // A repeated id (possible in files written by other tools) resolves to its last occurrence.
     this.#positions.set(item.key, at);
@@ -96,6 +97,13 @@ export class ListIndex {
       for (let i = 0; i < this.withs.length; i++) this.#withList(this.withs[i] ?? "").push(i);
     }
     return this.#byWith.get(with_) ?? [];
+  }
+
+  /** One string per distinct `with`: archives hold few contacts and many items. */
+  #intern(with_: string): string {
+    let known = this.#withNames.get(with_);
+    if (known === undefined) this.#withNames.set(with_, (known = with_));
+    return known;
   }
 
   #withList(with_: string): number[] {
