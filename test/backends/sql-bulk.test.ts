@@ -98,3 +98,16 @@ for (const [name, make, available] of engines) {
     });
   });
 }
+
+for (const [name, make, available] of engines) {
+  test(`bulkAppend: a key given twice in one batch keeps the later item, at the later place (${name})`, { skip: !available }, async (t) => {
+  const { sm, backend } = await setup(t, make);
+  await backend.bulkAppend([
+    { user: "u", store: "archive", key: "a", value: msg("a1"), when: 1 },
+    { user: "u", store: "archive", key: "b", value: msg("b"), when: 2 },
+    { user: "u", store: "archive", key: "a", value: msg("a2"), when: 3 },
+  ]);
+  const items = await collect(await (await sm.open("example.com", "archive", "archive")).find("u"));
+  assert.deepEqual(items.map((i) => i.value.getChildText("body")), ["b", "a2"]);
+});
+}

@@ -56,7 +56,7 @@ export function bulkWriter(engine: SqlEngine, codec: ValueCodec, defaultHost: st
   const archiveRow = `(?, ?, ?, ?, ?, ?, ?, ${dialect.bindValue})`;
   const keyvalRow = `(?, ?, ?, ?, ?, ${dialect.bindValue})`;
   const archiveInsert = (n: number) =>
-    `INSERT INTO "prosodyarchive" ("host", "user", "store", "when", "with", "key", "type", "value") VALUES ${Array(n).fill(archiveRow).join(", ")}`;
+    `${dialect.insertReplacing ?? "INSERT INTO"} "prosodyarchive" ("host", "user", "store", "when", "with", "key", "type", "value") VALUES ${Array(n).fill(archiveRow).join(", ")}`;
   const keyvalInsert = (n: number) =>
     `INSERT INTO "prosody" ("host", "user", "store", "key", "type", "value") VALUES ${Array(n).fill(keyvalRow).join(", ")}`;
 
@@ -76,16 +76,24 @@ export function bulkWriter(engine: SqlEngine, codec: ValueCodec, defaultHost: st
       });
       await engine.transaction(`bulk append of ${items.length} items`, function* () {
         for (let start = 0; start < prepared.length; start += BATCH) {
-          // Within a batch the last item of a key wins; earlier stored ones are deleted first.
-          const batch = [...new Map(prepared.slice(start, start + BATCH).map((p) => [`${p.archive}\0${p.key}`, p])).values()];
-          const byArchive = new Map<string, typeof batch>();
-          for (const p of batch) byArchive.set(p.archive, [...(byArchive.get(p.archive) ?? []), p]);
-          for (const group of byArchive.values()) {
-            const [host, user, store] = group[0].params;
-            yield* run(
-              `DELETE FROM "prosodyarchive" WHERE "host" = ? AND "user" = ? AND "store" = ? AND "key" IN (${group.map(() => "?").join(", ")})`,
-              [host, user, store, ...group.map((p) => p.key)],
-            );
+          // Within a batch the last item of a key wins, in its own place (as appending it last would).
+          const latest = new Map<string, (typeof prepared)[number]>();
+          for (const p of prepared.slice(start, start + BATCH)) {
+            latest.delete(`${p.archive}\0${p.key}`);
+            latest.set(`${p.archive}\0${p.key}`, p);
+          }
+          const batch = [...latest.values()];
+          if (!dialect.insertReplacing) {
+            // Stored items with these keys are removed first, so the new ones take the end.
+            const byArchive = new Map<string, typeof batch>();
+            for (const p of batch) byArchive.set(p.archive, [...(byArchive.get(p.archive) ?? []), p]);
+            for (const group of byArchive.values()) {
+              const [host, user, store] = group[0].params;
+              yield* run(
+                `DELETE FROM "prosodyarchive" WHERE "host" = ? AND "user" = ? AND "store" = ? AND "key" IN (${group.map(() => "?").join(", ")})`,
+                [host, user, store, ...group.map((p) => p.key)],
+              );
+            }
           }
           yield* run(archiveInsert(batch.length), batch.flatMap((p) => p.params));
         }

@@ -18,6 +18,12 @@ export interface Dialect {
    * the work by that contact's items instead of scanning the archive from its newest end.
    */
   readonly withIndexHint?: string;
+  /**
+   * The upsert that gives an archive append's "replace" in one statement: an INSERT that first
+   * removes a row with the same (host, user, store, key), so the new one gets a new sort_id
+   * (SQLite: `INSERT OR REPLACE`). Where absent, the rows are deleted first, then inserted.
+   */
+  readonly insertReplacing?: string;
   /** True where text columns can hold bytes that are not UTF-8. */
   readonly byteStrings: boolean;
   /**

@@ -16,6 +16,8 @@ export const sqliteDialect: Dialect = {
   // is read as bytes and stored from bytes to keep strings that are not UTF-8.
   readValue: (column) => `CAST(${column} AS BLOB)`,
   bindValue: "CAST(? AS TEXT)",
+  // prosodyarchive_index is unique here, so REPLACE finds the row an append replaces.
+  insertReplacing: "INSERT OR REPLACE INTO",
   withIndexHint: 'INDEXED BY "prosodyarchive_with_when"',
   byteStrings: true,
   holds: () => true,
