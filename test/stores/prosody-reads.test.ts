@@ -47,6 +47,8 @@ async function writeWithXmppstore(sm: StorageManager): Promise<{ archiveIds: str
   }
   await sm.messageArchive(HOST).prefs.set("romeo", { default: "roster", always: ["juliet@capulet.example"], never: ["tybalt@capulet.example"] });
   await sm.offline(HOST).store("romeo", new Element("message", { to: `romeo@${HOST}` }).c("body").t("while away").root(), 1700000100);
+  const groupchat = new Element("message", { from: `lounge@${MUC}/romeo`, type: "groupchat" }).c("body").t("hello room").root();
+  await sm.mucLog(MUC).append(`lounge@${MUC}`, groupchat, { when: 1700000200 });
   await sm.muc(MUC).save({ jid: `lounge@${MUC}`, config: { name: "The Lounge", persistent: true }, affiliations: { "romeo@example.com": "owner" }, affiliationData: {} });
   await sm.pubsub(PUBSUB).setNode({ name: "news", config: { max_items: 10, persist_items: true }, subscribers: {}, affiliations: { "romeo@example.com": "owner" } });
   await sm.pubsub(PUBSUB).publish("news", "item1", entry("Hello"));
@@ -79,6 +81,7 @@ for (const kind of ["internal", "sqlite"] as const satisfies ProsodyEnvKind[]) {
       const offline = p.archiveFind(HOST, "offline", "romeo");
       const prefs = p.keyvalGet(HOST, "archive_prefs", "romeo");
       const persistent = p.mapGet(MUC, "persistent", null, `lounge@${MUC}`);
+      const mucLog = p.archiveFind(MUC, "muc_log", "lounge", { with: "message<groupchat" });
       const roomConfig = p.keyvalGet(MUC, "config", "lounge");
       const nodes = p.keyvalUsers(PUBSUB, "pubsub_nodes");
       const node = p.keyvalGet(PUBSUB, "pubsub_nodes", "news");
@@ -120,6 +123,8 @@ for (const kind of ["internal", "sqlite"] as const satisfies ProsodyEnvKind[]) {
       assert.deepEqual([off.length, off[0]!.with ?? "", off[0]!.when], [1, "", 1700000100]);
 
       assert.equal(await persistent, true);
+      const logged = (await mucLog).items;
+      assert.deepEqual([logged.length, logged[0]!.when, logged[0]!.with], [1, 1700000200, "message<groupchat"]);
       assertValue(await roomConfig, { _jid: `lounge@${MUC}`, _data: { name: "The Lounge", persistent: true }, _affiliation_data: {}, "romeo@example.com": "owner" });
       assert.deepEqual(await nodes, ["news"]);
       assertValue(await node, { name: "news", config: { max_items: 10, persist_items: true }, subscribers: {}, affiliations: { "romeo@example.com": "owner" } });
