@@ -76,7 +76,12 @@ test("main: help, version, and exit status 2 for bad usage and configuration", a
   assert.match(io.stderr(), /bad SOURCE "oracle:\/x": unknown kind "oracle"/);
   io = captureIO();
   assert.equal(await main(["migrate", "--from", "internal:/x", "--to", "internal:/x"], io), 2);
-  assert.match(io.stderr(), /source and target are the same/);
+  assert.match(io.stderr(), /source and target are the same storage/);
+  io = captureIO({ cwd: "/srv" });
+  assert.equal(await main(["migrate", "--from", "internal:data", "--to", "internal:/srv/./data/"], io), 2);
+  assert.match(io.stderr(), /source and target are the same storage/);
+  io = captureIO({ cwd: "/srv" });
+  assert.equal(await main(["migrate", "--from", "sqlite:p.sqlite", "--to", "sqlite:/srv/p.sqlite"], io), 2);
   io = captureIO();
   assert.equal(await main(["ls", "--from", "prosody:/nonexistent.cfg.lua"], io), 2);
   assert.match(io.stderr(), /cannot read Prosody configuration/);

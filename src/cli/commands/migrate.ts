@@ -101,6 +101,15 @@ function resolveSources(options: MigrateCliOptions, io: CliIO): { from: Source; 
   return { from: asSource(input), to: asSource(output), perHost: input.hosts };
 }
 
+/** Whether two sources reach the same data (`internal:data` and `internal:./data` do): migrating into itself would eat its own input. */
+function sameStorage(a: Source, b: Source): boolean {
+  const key = (s: Source) => {
+    const { storage, default_storage, data_path, sql } = s.config;
+    return JSON.stringify(storage === "sql" ? { sql } : { storage, default_storage, data_path, sql });
+  };
+  return a.label === b.label || key(a) === key(b);
+}
+
 function summaryText(report: MigrationReport, verified: VerifyReport | undefined): string {
   const lines = [
     `Migrated ${report.from} -> ${report.to} in ${report.seconds.toFixed(1)} s`,
@@ -117,7 +126,7 @@ function summaryText(report: MigrationReport, verified: VerifyReport | undefined
 
 export async function run(options: MigrateCliOptions, io: CliIO): Promise<number> {
   const { from: fromSource, to: toSource, perHost } = resolveSources(options, io);
-  if (fromSource.label === toSource.label) throw new ConfigError(`source and target are the same (${fromSource.label})`);
+  if (sameStorage(fromSource, toSource)) throw new ConfigError(`source and target are the same storage (${fromSource.label}, ${toSource.label})`);
   checkSourceExists(fromSource);
   const selection: Selection = { hosts: options.hosts, stores: options.stores, perHost };
   const from = openSource(fromSource);
