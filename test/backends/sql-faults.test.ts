@@ -10,8 +10,9 @@ import { randomBytes } from "node:crypto";
 import { describe, test, type TestContext } from "node:test";
 import Database from "better-sqlite3";
 import { StorageManager } from "../../src/manager/manager.js";
-import { assertValue, rejectsWith } from "../conformance/index.js";
-import { mysqlAdmin, mysqlDatabase, pgAdmin, postgresDatabase, serverAvailable, type TestDatabase } from "../sql/databases.js";
+import { Element } from "ltx";
+import { assertValue, collect, rejectsWith } from "../conformance/index.js";
+import { mysqlAdmin, mysqlDatabase, pgAdmin, postgresDatabase, serverAvailable, sqliteDatabase, type TestDatabase } from "../sql/databases.js";
 
 const pgUp = await serverAvailable("PostgreSQL");
 const myUp = await serverAvailable("MySQL");
@@ -48,7 +49,7 @@ describe("sql faults: PostgreSQL", { skip: pgUp ? false : "PostgreSQL is not rea
     const kv = await sm.open("example.com", "roster");
     const archive = await sm.open("example.com", "archive", "archive");
     await kv.set("alice", { a: 1 });
-    await Promise.all([kv.get("alice"), kv.get("alice"), archive.append("alice", null, new (await import("ltx")).Element("m"), 1)]);
+    await Promise.all([kv.get("alice"), kv.get("alice"), archive.append("alice", null, new Element("m"), 1)]);
 
     await terminate(name);
     assertValue(await kv.get("alice"), { a: 1 }, "the next operation reconnects");
@@ -179,4 +180,29 @@ describe("sql faults: SQLite", () => {
     await rejectsWith(kv.set("alice", big(20)), "backend-failure", /read-only|readonly/);
     assertValue(await kv.get("alice"), big(10), "the old rows are all there");
   });
+});
+
+test("a server that cannot be reached makes open fail with backend-failure naming it", async () => {
+  for (const driver of ["PostgreSQL", "MySQL"] as const) {
+    const sm = new StorageManager({ storage: "sql", sql: { driver, database: "prosody", host: "127.0.0.1", port: 1, username: "x" } });
+    await rejectsWith(sm.open("example.com", "roster"), "backend-failure", new RegExp(`${driver} prosody on 127.0.0.1`));
+    await sm.close();
+  }
+});
+
+test("an archive row that does not hold a stanza is reported, naming the item", async (t) => {
+  const db = await sqliteDatabase();
+  const sm = new StorageManager({ storage: "sql", sql: db.sql, data_path: db.dataPath });
+  t.after(async () => {
+    await sm.close();
+    await db.drop();
+  });
+  const archive = await sm.open("example.com", "archive", "archive");
+  await archive.append("alice", "fine", new Element("m"), 1);
+  const raw = new Database(join(db.dataPath!, "prosody.sqlite"));
+  // Prosody's SQL archive accepts any value; this is what it writes for a table.
+  raw.prepare(`INSERT INTO "prosodyarchive" ("host", "user", "store", "key", "when", "with", "type", "value") VALUES ('example.com', 'alice', 'archive', 'odd', 2, '', 'json', '{"a":1}')`).run();
+  raw.close();
+  await rejectsWith(collect(await archive.find("alice")), "unsupported-datatype", /item odd holds a json value/);
+  assert.equal((await archive.get("alice", "fine"))?.value.name, "m");
 });

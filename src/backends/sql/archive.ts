@@ -1,4 +1,4 @@
-import type { Element } from "ltx";
+import { Element } from "ltx";
 import { StorageError } from "../../errors.js";
 import { uuidId } from "../../archive/ids.js";
 import type { ArchiveDeleteQuery, ArchiveItem, ArchiveQuery, ArchiveResult, ArchiveStore, ArchiveSummary, User } from "../../types.js";
@@ -30,10 +30,10 @@ export function sqlArchive(scope: StoreScope, quota: number | undefined): Archiv
   const toItem = (row: unknown[], where: string): ArchiveItem => {
     const id = String(columnText(row[1]));
     const value = codec.decode(row[4], row[5], `${where} item ${id}`);
-    if (typeof value !== "object" || !("name" in value) || !("children" in value)) {
+    if (!(value instanceof Element)) {
       throw new StorageError("unsupported-datatype", `[sql] ${engine.label}: ${where} item ${id} holds a ${String(row[4])} value, not a stanza`);
     }
-    return { id, value: value as Element, when: Number(row[2]), with: String(columnText(row[3])) };
+    return { id, value, when: Number(row[2]), with: String(columnText(row[3])) };
   };
 
   function* page(where: Where, descending: boolean, limit: number, byContact = false): Work<Rows> {
