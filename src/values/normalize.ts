@@ -75,36 +75,77 @@ export function normalizeValue(value: unknown, where = "value"): Value {
   return walk(value, where, 0, new Set());
 }
 
-function walk(value: unknown, where: string, depth: number, ancestors: Set<object>): Value {
+/**
+ * Where in a value the walk is; turned into text (`data["a"][1]`) only when something is
+ * rejected, so that copying a large valid value builds no path strings.
+ */
+interface Path {
+  readonly parent: Path | string;
+  readonly key: LuaKey;
+}
+
+function pathText(path: Path | string): string {
+  if (typeof path === "string") return path;
+  const { key } = path;
+  return `${pathText(path.parent)}[${typeof key === "string" ? JSON.stringify(key) : String(key)}]`;
+}
+
+function walk(value: unknown, where: Path | string, depth: number, ancestors: Set<object>): Value {
   switch (typeof value) {
     case "string":
-      return checkString(value, where);
+      return value.isWellFormed() ? value : checkString(value, pathText(where));
     case "number":
     case "boolean":
       return value;
     case "bigint":
-      return normalizeBigint(value, where);
+      return normalizeBigint(value, pathText(where));
     case "object":
       break;
     default:
-      return reject(where, `a value of type ${typeof value}`);
+      return reject(pathText(where), `a value of type ${typeof value}`);
   }
-  if (value === null) return reject(where, "null");
-  if (value instanceof Element) return normalizeElement(value, where, depth);
+  if (value === null) return reject(pathText(where), "null");
+  if (value instanceof Element) return normalizeElement(value, pathText(where), depth);
   if (value instanceof Uint8Array) return stringFromBytes(Uint8Array.from(value));
-  if (!(Array.isArray(value) || value instanceof LuaTable || isPlainObject(value))) {
-    return reject(where, `an object of class ${value.constructor?.name ?? "unknown"}`);
+  const isArray = Array.isArray(value);
+  const isObject = !isArray && isPlainObject(value);
+  if (!(isArray || isObject || value instanceof LuaTable)) {
+    return reject(pathText(where), `an object of class ${value.constructor?.name ?? "unknown"}`);
   }
-  if (ancestors.has(value)) reject(where, "a table that contains itself");
-  if (depth >= MAX_DEPTH) reject(where, `a table nested deeper than ${MAX_DEPTH}`);
+  if (ancestors.has(value)) reject(pathText(where), "a table that contains itself");
+  if (depth >= MAX_DEPTH) reject(pathText(where), `a table nested deeper than ${MAX_DEPTH}`);
   ancestors.add(value);
-  const pairs: Array<[LuaKey, Value]> = [];
-  for (const [key, item] of tablePairs(value as never)) {
-    const inner = `${where}[${typeof key === "string" ? JSON.stringify(key) : String(key)}]`;
-    pairs.push([normalizeKey(key, inner), walk(item, inner, depth + 1, ancestors)]);
+  let copy: Value;
+  if (isObject) copy = walkObject(value as Record<string, unknown>, where, depth, ancestors);
+  else if (isArray && !(value as unknown[]).some((item) => item === undefined || item === null)) {
+    copy = (value as unknown[]).map((item, i) => walk(item, { parent: where, key: i + 1 }, depth + 1, ancestors));
+  } else {
+    // Sparse arrays and general tables: their shape depends on all their keys.
+    const pairs: Array<[LuaKey, Value]> = [];
+    for (const [key, item] of tablePairs(value as never)) {
+      const path = { parent: where, key };
+      pairs.push([normalizeKey(key, pathText(path)), walk(item, path, depth + 1, ancestors)]);
+    }
+    copy = tableFromPairs(pairs);
   }
   ancestors.delete(value);
-  return tableFromPairs(pairs);
+  return copy;
+}
+
+/** The common case, a string-keyed object, copied directly: it stays an object whatever its keys. */
+function walkObject(value: Record<string, unknown>, where: Path | string, depth: number, ancestors: Set<object>): Value {
+  const copy: Record<string, Value> = {};
+  for (const key of Object.keys(value)) {
+    const item = value[key];
+    if (item === undefined || item === null) continue;
+    const path = { parent: where, key };
+    if (!key.isWellFormed()) checkString(key, pathText(path));
+    const inner = walk(item, path, depth + 1, ancestors);
+    // A "__proto__" key is data, not the object's prototype.
+    if (key === "__proto__") Object.defineProperty(copy, key, { value: inner, enumerable: true, writable: true, configurable: true });
+    else copy[key] = inner;
+  }
+  return copy;
 }
 
 /** A deep copy of a value that is already known to be valid. */
@@ -115,7 +156,13 @@ export function copyValue<T extends Value>(value: T): T {
 /** True for a table with no pairs, which Prosody treats as "nothing stored". */
 export function isEmptyTable(value: Value): boolean {
   if (value instanceof LuaTable) return value.size === 0;
-  if (Array.isArray(value)) return value.every((item) => item === undefined || item === null);
-  if (isPlainObject(value)) return Object.values(value).every((item) => item === undefined || item === null);
+  if (Array.isArray(value)) {
+    for (const item of value) if (item !== undefined && item !== null) return false;
+    return true;
+  }
+  if (isPlainObject(value)) {
+    for (const key in value) if (value[key] !== undefined && value[key] !== null) return false;
+    return true;
+  }
   return false;
 }
