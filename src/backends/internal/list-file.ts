@@ -71,13 +71,38 @@ async function currentIndex(path: string, fd: number, cache: IndexCache, durable
     cache.set(path, cached);
     return cached;
   }
-  const bytes = readRange(fd, 0, identity.size);
-  const scanned = scanList(bytes, path, 0, 0);
+  const scanned = scanWholeFile(path, fd, identity.size);
   const index = new ListIndex(identity, scanned.items, scanned.end);
-  index.endsWithNewline = endsWithNewline(bytes, scanned.end);
+  index.endsWithNewline = scanned.end === 0 || readRange(fd, scanned.end - 1, scanned.end)[0] === 0x0a;
   await afterExternalChange(path, index, durable);
   cache.set(path, index);
   return index;
+}
+
+/** Bytes read at a time while indexing a whole file, so memory does not grow with the archive. */
+const SCAN_CHUNK_BYTES = 4 << 20;
+
+/**
+ * The index fields of every complete item of a file, read a chunk at a time: each chunk is
+ * scanned up to its last complete item and the next one starts there. A chunk holding no
+ * complete item (one item larger than a chunk) is read again twice as large.
+ */
+export function scanWholeFile(path: string, fd: number, size: number, chunkBytes = SCAN_CHUNK_BYTES): ReturnType<typeof scanList> {
+  const items: ReturnType<typeof scanList>["items"] = [];
+  let offset = 0;
+  let chunk = chunkBytes;
+  for (;;) {
+    const stop = Math.min(size, offset + chunk);
+    const scanned = scanList(readRange(fd, offset, stop), path, offset, items.length);
+    for (const item of scanned.items) items.push(item);
+    if (stop === size) return { items, end: scanned.end };
+    if (scanned.end === offset) {
+      chunk *= 2;
+    } else {
+      offset = scanned.end;
+      chunk = chunkBytes;
+    }
+  }
 }
 
 /** True when the complete items end with a newline (or there are none). */
