@@ -36,14 +36,15 @@ export function sqlArchive(scope: StoreScope, quota: number | undefined): Archiv
     return { id, value, when: Number(row[2]), with: String(columnText(row[3])) };
   };
 
-  function* page(where: Where, descending: boolean, limit: number, byContact = false): Work<Rows> {
+  /** The SELECT of one page of rows in archive order (or newest first). */
+  function pageSql(where: Where, descending: boolean, limit: number, byContact = false): [string, Param[]] {
     const order = `ORDER BY "sort_id" ${descending ? "DESC" : "ASC"}`;
     if (byContact && dialect.withIndexHint) {
       // Ids from the covering (host, user, store, with, when, rowid) index first, rows after.
       const ids = `SELECT "sort_id" FROM "prosodyarchive" ${dialect.withIndexHint} WHERE ${sqlOf(where)} ${order}${limitClause(limit)}`;
-      return yield* rows(`SELECT ${columns} FROM "prosodyarchive" WHERE "sort_id" IN (${ids}) ${order}`, where.params);
+      return [`SELECT ${columns} FROM "prosodyarchive" WHERE "sort_id" IN (${ids}) ${order}`, where.params];
     }
-    return yield* rows(`SELECT ${columns} FROM "prosodyarchive" WHERE ${sqlOf(where)} ${order}${limitClause(limit)}`, where.params);
+    return [`SELECT ${columns} FROM "prosodyarchive" WHERE ${sqlOf(where)} ${order}${limitClause(limit)}`, where.params];
   }
 
   /** Items of a result, fetching further pages after the first as the caller iterates. */
@@ -61,7 +62,7 @@ export function sqlArchive(scope: StoreScope, quota: number | undefined): Archiv
           if (batch.length < asked || given >= wanted) return;
           asked = Math.min(PAGE_SIZE, wanted - given);
           const cursor = extend(where, `"sort_id" ${descending ? "<" : ">"} ?`, Number(batch[batch.length - 1][0]));
-          batch = await engine.transaction(`find in ${label}`, () => page(cursor, descending, asked, query.with !== undefined));
+          batch = await engine.read(`find in ${label}`, ...pageSql(cursor, descending, asked, query.with !== undefined));
         }
       },
     };
@@ -102,11 +103,17 @@ export function sqlArchive(scope: StoreScope, quota: number | undefined): Archiv
     async find(user, query = {}) {
       const label = describeObject(scope, user);
       const base = archiveWhere(host, userColumn(user, dialect), store, query);
+      const limit = Math.min(query.limit ?? Infinity, PAGE_SIZE);
+      const byContact = query.with !== undefined;
+      if (!query.total && query.before === undefined && query.after === undefined) {
+        // One statement: the first page (the common MAM query) needs no transaction.
+        const found = limit === 0 ? [] : await engine.read(`find in ${label}`, ...pageSql(base, query.reverse === true, limit, byContact));
+        return resultOf(found, base, query, label);
+      }
       const first = await engine.transaction(`find in ${label}`, function* () {
         const total = query.total ? yield* count(base) : undefined;
         const where = yield* idRange(base, host, userColumn(user, dialect), store, query);
-        const limit = Math.min(query.limit ?? Infinity, PAGE_SIZE);
-        const found = limit === 0 ? [] : yield* page(where, query.reverse === true, limit, query.with !== undefined);
+        const found = limit === 0 ? [] : yield* rows(...pageSql(where, query.reverse === true, limit, byContact));
         return { total, where, found };
       });
       return resultOf(first.found, first.where, query, label, first.total);
@@ -136,7 +143,7 @@ export function sqlArchive(scope: StoreScope, quota: number | undefined): Archiv
     async get(user, id) {
       const label = describeObject(scope, user);
       const where = archiveWhere(host, userColumn(user, dialect), store, { key: id });
-      const found = await engine.transaction(`get from ${label}`, () => page(where, false, 1));
+      const found = await engine.read(`get from ${label}`, ...pageSql(where, false, 1));
       if (found.length === 0) return undefined;
       const item = toItem(found[0], label);
       return { value: item.value, when: item.when, with: item.with };

@@ -41,6 +41,12 @@ export interface SqlEngine {
    * pass through. The chokepoint for every statement of the backend.
    */
   transaction<T>(what: string, work: () => Work<T>): Promise<T>;
+  /**
+   * Runs one SELECT on its own, without BEGIN/COMMIT around it (one statement is atomic and
+   * sees one snapshot anyway): the fast path for reads of a single statement. Same errors and
+   * retry as `transaction`.
+   */
+  read(what: string, sql: string, params?: readonly Param[]): Promise<Rows>;
   close(): Promise<void>;
 }
 
@@ -51,8 +57,13 @@ export interface Session {
   release(broken: boolean): void;
 }
 
-/** Drives `work` over an async session, between BEGIN and COMMIT. */
-async function drive<T>(session: Session, work: Work<T>, onCommit: () => void): Promise<T> {
+/** Drives `work` over an async session, between BEGIN and COMMIT (unless `bare`: one read). */
+async function drive<T>(session: Session, work: Work<T>, onCommit: () => void, bare: boolean): Promise<T> {
+  if (bare) {
+    const step = work.next();
+    if (step.done) return step.value;
+    return work.next(await session.execute(step.value)).value as T;
+  }
   await session.execute({ kind: "run", sql: "BEGIN", params: [] });
   let input: unknown;
   for (;;) {
@@ -77,6 +88,7 @@ export async function retryingTransaction<T>(
   what: string,
   acquire: () => Promise<Session>,
   work: () => Work<T>,
+  bare = false,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     let session: Session;
@@ -88,12 +100,12 @@ export async function retryingTransaction<T>(
     }
     let committing = false;
     try {
-      const result = await drive(session, work(), () => (committing = true));
+      const result = await drive(session, work(), () => (committing = true), bare);
       session.release(false);
       return result;
     } catch (error) {
       const lost = !(error instanceof StorageError) && engine.dialect.isConnectionLost(error);
-      if (!lost) {
+      if (!lost && !bare) {
         try {
           await session.execute({ kind: "run", sql: "ROLLBACK", params: [] });
           session.release(false);
@@ -101,12 +113,17 @@ export async function retryingTransaction<T>(
           session.release(true);
         }
       } else {
-        session.release(true);
+        session.release(lost);
       }
       if (lost && !committing && attempt === 1) continue;
       throw failure(engine, backend, what, error);
     }
   }
+}
+
+/** A unit of work of one SELECT, for `read`. */
+export function* single(sql: string, params: readonly Param[] = []): Work<Rows> {
+  return yield* rows(sql, params);
 }
 
 /** A driver error as `backend-failure` naming the backend, database and operation. */

@@ -1,5 +1,5 @@
 import mysql from "mysql2/promise";
-import { retryingTransaction, type Session, type SqlEngine, type Step } from "./connection.js";
+import { retryingTransaction, single, type Session, type SqlEngine, type Step } from "./connection.js";
 import { mysqlDialect } from "./dialects/mysql.js";
 import type { ServerSettings } from "./settings.js";
 
@@ -43,6 +43,7 @@ export function openMysql(settings: ServerSettings, backend: string): SqlEngine 
   return {
     ...engine,
     transaction: (what, work) => retryingTransaction(engine, backend, what, acquire, work),
+    read: (what, sql, params = []) => retryingTransaction(engine, backend, what, acquire, () => single(sql, params), true),
     close: () => pool.end(),
   };
 }

@@ -1,5 +1,5 @@
 import pg from "pg";
-import { retryingTransaction, type Session, type SqlEngine, type Step } from "./connection.js";
+import { retryingTransaction, single, type Session, type SqlEngine, type Step } from "./connection.js";
 import { postgresDialect } from "./dialects/postgres.js";
 import type { ServerSettings } from "./settings.js";
 
@@ -54,6 +54,7 @@ export function openPostgres(settings: ServerSettings, backend: string, warn: (m
   return {
     ...engine,
     transaction: (what, work) => retryingTransaction(engine, backend, what, acquire, work),
+    read: (what, sql, params = []) => retryingTransaction(engine, backend, what, acquire, () => single(sql, params), true),
     close: () => pool.end(),
   };
 }

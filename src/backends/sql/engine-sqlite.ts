@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { failure, type Param, type SqlEngine, type Step, type Work } from "./connection.js";
+import { failure, type Param, type Rows, type SqlEngine, type Step, type Work } from "./connection.js";
 import { sqliteDialect } from "./dialects/sqlite.js";
 
 /**
@@ -80,6 +80,13 @@ export function openSqlite(file: string, backend: string): SqlEngine {
     async transaction<T>(what: string, work: () => Work<T>): Promise<T> {
       try {
         return runWork(work()) as T;
+      } catch (error) {
+        throw failure(engine, backend, what, error);
+      }
+    },
+    async read(what: string, sql: string, params: readonly Param[] = []) {
+      try {
+        return execute({ kind: "rows", sql, params }) as Rows;
       } catch (error) {
         throw failure(engine, backend, what, error);
       }

@@ -67,9 +67,7 @@ export function sqlMap(scope: StoreScope): MapStore {
     remove: REMOVE,
     async get(user, key) {
       const where = describeObject(scope, user);
-      const found = await engine.transaction(`get ${where}`, function* () {
-        return yield* rows(selectKeys, [host, userColumn(user, dialect), store, hasOwnRow(key, dialect) ? key : EXTRA_KEY]);
-      });
+      const found = await engine.read(`get ${where}`, selectKeys, [host, userColumn(user, dialect), store, hasOwnRow(key, dialect) ? key : EXTRA_KEY]);
       const own = hasOwnRow(key, dialect) ? found.find((row) => columnText(row[0]) === key) : undefined;
       if (own) return codec.decode(own[1], own[2], `${where}[${JSON.stringify(key)}]`);
       const extraRow = found.find((row) => columnText(row[0]) === EXTRA_KEY);
