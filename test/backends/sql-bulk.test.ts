@@ -111,3 +111,21 @@ for (const [name, make, available] of engines) {
   assert.deepEqual(items.map((i) => i.value.getChildText("body")), ["b", "a2"]);
 });
 }
+
+test("hosts with the same sql settings share one connection; other settings get their own", async (t) => {
+  const [one, two] = [await sqliteDatabase(), await sqliteDatabase()];
+  const sm = new StorageManager({
+    storage: "sql",
+    sql: one.sql,
+    data_path: one.dataPath,
+    hosts: { "other.example": { storage: "sql", sql: two.sql, data_path: two.dataPath } },
+  });
+  t.after(async () => {
+    await sm.close();
+    await one.drop();
+    await two.drop();
+  });
+  const engineOf = async (host: string) => ((await sm.backendFor(host, "roster")).backend as SqlBackend).engine;
+  assert.equal(await engineOf("a.example"), await engineOf("b.example"));
+  assert.notEqual(await engineOf("a.example"), await engineOf("other.example"));
+});
