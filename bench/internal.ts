@@ -15,39 +15,24 @@
 import { mkdtemp, rm, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Element } from "ltx";
 import { StorageManager } from "../src/manager/manager.js";
-import { LuaTable, type Value } from "../src/values/index.js";
 import { encodeListItem } from "../src/backends/internal/codec.js";
 import { encodeName, encodeStoreName } from "../src/backends/internal/names.js";
 import { ProsodyBatch, prosodyAvailable, prosodyOps, type ProsodyQuery } from "../test/helpers/prosody.js";
 import type { ArchiveQuery } from "../src/types.js";
+import { CONTACTS, contact, itemId, message, roster } from "./workload.js";
 
 const ITEMS = Number(process.env.XS_BENCH_ITEMS ?? 100_000);
 const HOST = "example.com";
 const T0 = 1_700_000_000;
 const STEP = 10; // seconds between archived messages
-const CONTACTS = 100;
 const KEYVAL_N = 2000;
 const APPEND_N = 5000;
 const DURABLE_N = 300;
 const ROUNDS = 3;
 
-const contact = (i: number) => `contact${i % CONTACTS}@example.net`;
-const itemId = (i: number) => `id-${String(i).padStart(8, "0")}`;
 
-function message(i: number): Element {
-  const el = new Element("message", { xmlns: "jabber:client", type: "chat", id: `msg${i}`, from: `${contact(i)}/phone`, to: "juliet@example.com" });
-  el.c("body").t(`Message number ${i}: the quick brown fox jumps over the lazy dog, with ünïcødé and "quotes".`);
-  el.c("origin-id", { xmlns: "urn:xmpp:sid:0", id: `origin${i}` });
-  return el;
-}
 
-function roster(n: number): Value {
-  const table = new LuaTable([[false, { version: n, pending: {} }]]);
-  for (let c = 0; c < 20; c++) table.set(`friend${c}@example.net`, { subscription: "both", name: `Friend ${c}`, groups: { Friends: true } });
-  return table;
-}
 
 interface Row {
   name: string;

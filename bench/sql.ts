@@ -14,42 +14,27 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { Element } from "ltx";
 import { StorageManager } from "../src/manager/manager.js";
 import type { SqlBackend, BulkArchiveItem } from "../src/backends/sql/index.js";
 import { stanzaToXml } from "../src/backends/sql/xml-text.js";
-import { LuaTable, type Value } from "../src/values/index.js";
 import type { ArchiveQuery } from "../src/types.js";
 import { prosodyAvailable } from "../test/helpers/prosody.js";
 import { makeProsodyEnv } from "../test/helpers/prosody-env.js";
 import { prosodyBench, prosodyWorkloads } from "../test/helpers/prosody-bench.js";
+import { CONTACTS, contact, itemId, message, roster } from "./workload.js";
 
 const ITEMS = Number(process.env.XS_BENCH_ITEMS ?? 1_000_000);
 const RAW = Number(process.env.XS_BENCH_RAW ?? 50_000);
 const HOST = "example.com";
 const T0 = 1_600_000_000;
-const CONTACTS = 100;
 const KEYVAL_N = 2000;
 const APPEND_N = 3000;
 const QUERY_N = 300;
 const PROSODY_QUERY_N = 100;
 const CHUNK = 50_000;
 
-const contact = (i: number) => `contact${i % CONTACTS}@example.net`;
-const itemId = (i: number) => `id-${String(i).padStart(8, "0")}`;
 
-function message(i: number): Element {
-  const el = new Element("message", { xmlns: "jabber:client", type: "chat", id: `msg${i}`, from: `${contact(i)}/phone`, to: "juliet@example.com" });
-  el.c("body").t(`Message number ${i}: the quick brown fox jumps over the lazy dog, with ünïcødé and "quotes".`);
-  el.c("origin-id", { xmlns: "urn:xmpp:sid:0", id: `origin${i}` });
-  return el;
-}
 
-function roster(): Value {
-  const table = new LuaTable([[false, { version: 1, pending: {} }]]);
-  for (let c = 0; c < 20; c++) table.set(`friend${c}@example.net`, { subscription: "both", name: `Friend ${c}`, groups: { Friends: true } });
-  return table;
-}
 
 function items(from: number, to: number, user = "juliet"): BulkArchiveItem[] {
   const out: BulkArchiveItem[] = [];

@@ -94,7 +94,7 @@ export function tokenize(source: string, file: string): Token[] {
         }
       } else if (e === "u") {
         const m = /^\{([0-9a-fA-F]+)\}/.exec(source.slice(pos));
-        if (!m || parseInt(m[1], 16) > 0x7fffffff) fail("invalid \\u{XXX} escape");
+        if (!m || parseInt(m[1], 16) > 0x7fffffff) fail("invalid \\u{hex} escape");
         bytes.push(...encoder.encode(String.fromCodePoint(Math.min(parseInt(m![1], 16), 0x10ffff))));
         pos += m![0].length;
       } else if (e !== undefined && isDigit(e)) {

@@ -329,7 +329,7 @@ export class LuaSource {
         this.escapeLength = n;
         return q;
       }
-      case 117: // \u{XXX}
+      case 117: // \u{hex}
         return this.readUtf8Escape(p + 1, out, n);
       default: {
         if (!isDigit(c)) this.fail(p >= this.end ? "unfinished string" : "invalid escape sequence", p);
@@ -347,7 +347,7 @@ export class LuaSource {
     return p + 1;
   }
 
-  /** `\u{XXX}`: a code point up to 2^31 written as (extended) UTF-8, like Lua 5.4's `luaO_utf8esc`. */
+  /** `\u{hex}`: a code point up to 2^31 written as (extended) UTF-8, like Lua 5.4's `luaO_utf8esc`. */
   private readUtf8Escape(p: number, out: Buffer, n: number): number {
     const b = this.bytes;
     if (b[p] !== 123) this.fail("missing '{' in \\u{xxxx}", Math.min(p, this.end));
