@@ -87,7 +87,7 @@ function measure(command: string, argv: string[]): Measured {
 
 /** `xmppstore dump` of a SQLite file: its hash, time and peak memory (the dump streams). */
 function dumpOf(file: string): Measured & { hash: string } {
-  const measured = measure(process.execPath, [CLI, "dump", "--from", `sqlite:${file}`]);
+  const measured = measure(CLI, ["dump", "--from", `sqlite:${file}`]);
   return { ...measured, hash: createHash("sha256").update(measured.stdout).digest("hex") };
 }
 
@@ -107,7 +107,7 @@ async function main(): Promise<void> {
 output { type = "sql"; driver = "SQLite3"; database = ${JSON.stringify(theirs)} }
 `);
   const prosody = measure("prosody-migrator", ["--root", "--config", config, "input", "output"]);
-  const xmppstore = measure(process.execPath, [CLI, "migrate", "--from", `internal:${DATA}`, "--to", `sqlite:${ours}`, "--quiet"]);
+  const xmppstore = measure(CLI, ["migrate", "--from", `internal:${DATA}`, "--to", `sqlite:${ours}`, "--quiet"]);
   const theirDump = dumpOf(theirs);
   const ourDump = dumpOf(ours);
   const same = theirDump.hash === ourDump.hash;
