@@ -90,6 +90,22 @@ export function memoize(rewrite: (sql: string) => string): (sql: string) => stri
   };
 }
 
+/**
+ * Prosody's two tables. Engines differ only in the `sort_id` column, the type of `value` and
+ * what follows the column list (MySQL's character set); every other column is the same.
+ */
+export function prosodyTables(sortId: string, valueType = "TEXT", suffix = ""): { prosody: string; prosodyarchive: string } {
+  return {
+    prosody:
+      'CREATE TABLE IF NOT EXISTS "prosody" ("host" TEXT NOT NULL, "user" TEXT NOT NULL, "store" TEXT NOT NULL, ' +
+      `"key" TEXT NOT NULL, "type" TEXT NOT NULL, "value" ${valueType} NOT NULL)${suffix}`,
+    prosodyarchive:
+      `CREATE TABLE IF NOT EXISTS "prosodyarchive" ("sort_id" ${sortId}, "host" TEXT NOT NULL, ` +
+      '"user" TEXT NOT NULL, "store" TEXT NOT NULL, "key" TEXT NOT NULL, "when" INTEGER NOT NULL, "with" TEXT NOT NULL, ' +
+      `"type" TEXT NOT NULL, "value" ${valueType} NOT NULL)${suffix}`,
+  };
+}
+
 /** Standard index DDL of Prosody's schema, given how each engine writes a column list. */
 export function prosodyIndexes(
   columns: (names: string[]) => string,

@@ -1,4 +1,4 @@
-import { memoize, prosodyIndexes, type Dialect, type PresentSchema } from "./dialect.js";
+import { memoize, prosodyIndexes, prosodyTables, type Dialect, type PresentSchema } from "./dialect.js";
 
 const TABLES = "('prosody', 'prosodyarchive')";
 const CHARSET = "utf8mb4";
@@ -50,15 +50,7 @@ export const mysqlDialect: Dialect = {
   whenRange: [-(2 ** 31), 2 ** 31 - 1],
   fractionalWhen: false,
   schema: {
-    tables: {
-      prosody:
-        'CREATE TABLE IF NOT EXISTS "prosody" ("host" TEXT NOT NULL, "user" TEXT NOT NULL, "store" TEXT NOT NULL, ' +
-        `"key" TEXT NOT NULL, "type" TEXT NOT NULL, "value" MEDIUMTEXT NOT NULL) CHARACTER SET '${CHARSET}' COLLATE '${COLLATION}'`,
-      prosodyarchive:
-        'CREATE TABLE IF NOT EXISTS "prosodyarchive" ("sort_id" INTEGER PRIMARY KEY AUTO_INCREMENT, "host" TEXT NOT NULL, ' +
-        '"user" TEXT NOT NULL, "store" TEXT NOT NULL, "key" TEXT NOT NULL, "when" INTEGER NOT NULL, "with" TEXT NOT NULL, ' +
-        `"type" TEXT NOT NULL, "value" MEDIUMTEXT NOT NULL) CHARACTER SET '${CHARSET}' COLLATE '${COLLATION}'`,
-    },
+    tables: prosodyTables("INTEGER PRIMARY KEY AUTO_INCREMENT", "MEDIUMTEXT", ` CHARACTER SET '${CHARSET}' COLLATE '${COLLATION}'`),
     // MySQL can index only a prefix of a TEXT column, so keys longer than 20 characters could
     // collide: that is why Prosody does not make prosodyarchive_index unique here. Prosody also
     // gives the integer columns a prefix length, which MySQL refuses, so its three other archive

@@ -1,4 +1,4 @@
-import { memoize, numberedPlaceholders, prosodyIndexes, type Dialect } from "./dialect.js";
+import { memoize, numberedPlaceholders, prosodyIndexes, prosodyTables, type Dialect } from "./dialect.js";
 
 const TABLES = "('prosody', 'prosodyarchive')";
 const LOST_CODES = new Set(["57P01", "57P02", "57P03", "ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT"]);
@@ -20,15 +20,7 @@ export const postgresDialect: Dialect = {
   whenRange: [-(2 ** 31), 2 ** 31 - 1],
   fractionalWhen: false,
   schema: {
-    tables: {
-      prosody:
-        'CREATE TABLE IF NOT EXISTS "prosody" ("host" TEXT NOT NULL, "user" TEXT NOT NULL, "store" TEXT NOT NULL, ' +
-        '"key" TEXT NOT NULL, "type" TEXT NOT NULL, "value" TEXT NOT NULL)',
-      prosodyarchive:
-        'CREATE TABLE IF NOT EXISTS "prosodyarchive" ("sort_id" BIGSERIAL PRIMARY KEY, "host" TEXT NOT NULL, ' +
-        '"user" TEXT NOT NULL, "store" TEXT NOT NULL, "key" TEXT NOT NULL, "when" INTEGER NOT NULL, "with" TEXT NOT NULL, ' +
-        '"type" TEXT NOT NULL, "value" TEXT NOT NULL)',
-    },
+    tables: prosodyTables("BIGSERIAL PRIMARY KEY"),
     indexes: prosodyIndexes((names) => names.map((n) => `"${n}"`).join(", "), "INDEX IF NOT EXISTS", true),
     upgrades: () => [],
   },

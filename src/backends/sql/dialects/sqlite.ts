@@ -1,4 +1,4 @@
-import { memoize, prosodyIndexes, type Dialect } from "./dialect.js";
+import { memoize, prosodyIndexes, prosodyTables, type Dialect } from "./dialect.js";
 
 const TABLES = "('prosody', 'prosodyarchive')";
 
@@ -25,15 +25,7 @@ export const sqliteDialect: Dialect = {
   whenRange: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
   fractionalWhen: true,
   schema: {
-    tables: {
-      prosody:
-        'CREATE TABLE IF NOT EXISTS "prosody" ("host" TEXT NOT NULL, "user" TEXT NOT NULL, "store" TEXT NOT NULL, ' +
-        '"key" TEXT NOT NULL, "type" TEXT NOT NULL, "value" TEXT NOT NULL)',
-      prosodyarchive:
-        'CREATE TABLE IF NOT EXISTS "prosodyarchive" ("sort_id" INTEGER PRIMARY KEY AUTOINCREMENT, "host" TEXT NOT NULL, ' +
-        '"user" TEXT NOT NULL, "store" TEXT NOT NULL, "key" TEXT NOT NULL, "when" INTEGER NOT NULL, "with" TEXT NOT NULL, ' +
-        '"type" TEXT NOT NULL, "value" TEXT NOT NULL)',
-    },
+    tables: prosodyTables("INTEGER PRIMARY KEY AUTOINCREMENT"),
     indexes: prosodyIndexes((names) => names.map((n) => `"${n}"`).join(", "), "INDEX IF NOT EXISTS", true),
     upgrades: () => [],
   },
