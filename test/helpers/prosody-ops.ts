@@ -8,24 +8,13 @@ import type { Element } from "ltx";
 import { decodeDumpValue, encodeDumpValue } from "../../src/format/dump/value.js";
 import type { Value } from "../../src/values/index.js";
 import { runProsody, type ProsodyOp, type ProsodyOpResult, type ProsodyResponse, type ProsodySetup } from "./prosody.js";
+import type { ArchiveDeleteQuery } from "../../src/types.js";
 
 /** A user as Prosody's storage API takes it: a name, or null for host-wide data (Lua nil). */
 export type ProsodyUser = string | null;
 
-/** Prosody's archive query (all fields optional, as in Prosody 0.12). */
-export interface ProsodyQuery {
-  start?: number;
-  end?: number;
-  with?: string;
-  before?: string;
-  after?: string;
-  ids?: string[];
-  key?: string;
-  limit?: number;
-  reverse?: boolean;
-  total?: boolean;
-  truncate?: number;
-}
+/** Prosody's archive query: the same fields as ours (all optional, as in Prosody 0.12). */
+export type ProsodyQuery = ArchiveDeleteQuery;
 
 /** An archive item as Prosody's find() yields it; `with` is undefined where Prosody has nil. */
 export interface ProsodyArchiveItem {
