@@ -21,6 +21,7 @@ import { encodeName, encodeStoreName } from "../src/backends/internal/names.js";
 import { ProsodyBatch, prosodyAvailable, prosodyOps, type ProsodyQuery } from "../test/helpers/prosody.js";
 import type { ArchiveQuery } from "../src/types.js";
 import { CONTACTS, contact, itemId, message, roster } from "./workload.js";
+import { printTable, type Row } from "./report.js";
 
 const ITEMS = Number(process.env.XS_BENCH_ITEMS ?? 100_000);
 const HOST = "example.com";
@@ -30,16 +31,6 @@ const KEYVAL_N = 2000;
 const APPEND_N = 5000;
 const DURABLE_N = 300;
 const ROUNDS = 3;
-
-
-
-
-interface Row {
-  name: string;
-  prosody?: number; // ms per operation
-  ours: number;
-  note?: string;
-}
 
 async function timeOurs(n: number, op: (i: number) => Promise<unknown>): Promise<number> {
   const started = performance.now();
@@ -60,23 +51,6 @@ async function writeArchive(dataPath: string, store: string, user: string, count
   const parts: Buffer[] = [];
   for (let i = 0; i < count; i++) parts.push(encodeListItem(message(i), itemId(i), T0 + i * STEP, contact(i)));
   await writeFile(join(dir, `${encodeName(user)}.list`), Buffer.concat(parts));
-}
-
-function format(ms: number | undefined): string {
-  if (ms === undefined) return "—";
-  if (ms >= 100) return `${ms.toFixed(0)} ms`;
-  if (ms >= 1) return `${ms.toFixed(2)} ms`;
-  return `${(ms * 1000).toFixed(1)} µs`;
-}
-
-function printTable(rows: Row[]): void {
-  const lines = rows.map((r) => [r.name, format(r.prosody), format(r.ours), r.prosody === undefined ? "—" : `${(r.prosody / r.ours).toFixed(1)}x`, r.note ?? ""]);
-  const header = ["workload (per operation)", "Prosody 0.12", "xmppstore", "Prosody/xmppstore", ""];
-  const widths = header.map((h, c) => Math.max(h.length, ...lines.map((l) => l[c].length)));
-  const show = (cells: string[]) => cells.map((cell, c) => (c === 0 || c === 4 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  ");
-  console.log(show(header));
-  console.log(widths.map((w) => "-".repeat(w)).join("  "));
-  for (const line of lines) console.log(show(line));
 }
 
 async function main(): Promise<void> {

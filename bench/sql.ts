@@ -22,6 +22,7 @@ import { prosodyAvailable } from "../test/helpers/prosody.js";
 import { makeProsodyEnv } from "../test/helpers/prosody-env.js";
 import { prosodyBench, prosodyWorkloads } from "../test/helpers/prosody-bench.js";
 import { CONTACTS, contact, itemId, message, roster } from "./workload.js";
+import { format, printTable, type Row } from "./report.js";
 
 const ITEMS = Number(process.env.XS_BENCH_ITEMS ?? 1_000_000);
 const RAW = Number(process.env.XS_BENCH_RAW ?? 50_000);
@@ -32,9 +33,6 @@ const APPEND_N = 3000;
 const QUERY_N = 300;
 const PROSODY_QUERY_N = 100;
 const CHUNK = 50_000;
-
-
-
 
 function items(from: number, to: number, user = "juliet"): BulkArchiveItem[] {
   const out: BulkArchiveItem[] = [];
@@ -55,30 +53,6 @@ async function timeEach(n: number, op: (i: number) => Promise<unknown>): Promise
     times.push(performance.now() - started);
   }
   return { mean: times.reduce((a, b) => a + b, 0) / n, median: median(times) };
-}
-
-function format(ms: number | undefined): string {
-  if (ms === undefined) return "—";
-  if (ms >= 100) return `${ms.toFixed(0)} ms`;
-  if (ms >= 1) return `${ms.toFixed(2)} ms`;
-  return `${(ms * 1000).toFixed(1)} µs`;
-}
-
-interface Row {
-  name: string;
-  prosody?: number;
-  ours: number;
-  note?: string;
-}
-
-function printTable(rows: Row[]): void {
-  const lines = rows.map((r) => [r.name, format(r.prosody), format(r.ours), r.prosody === undefined ? "—" : `${(r.prosody / r.ours).toFixed(1)}x`, r.note ?? ""]);
-  const header = ["workload (per operation)", "Prosody 0.12", "xmppstore", "Prosody/xmppstore", ""];
-  const widths = header.map((h, c) => Math.max(h.length, ...lines.map((l) => l[c].length)));
-  const show = (cells: string[]) => cells.map((cell, c) => (c === 0 || c === 4 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  ");
-  console.log(show(header));
-  console.log(widths.map((w) => "-".repeat(w)).join("  "));
-  for (const line of lines) console.log(show(line));
 }
 
 /**

@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import { MAX_SOURCE_BYTES, parseDatFile, parseListItems, scanListItems } from "../../../src/format/lua/index.js";
 import { LuaTable, MAX_DEPTH, valuesEqual, type Value } from "../../../src/values/index.js";
 import { StorageError } from "../../../src/errors.js";
+import { ARCHIVE_ITEM } from "./samples.js";
 
 const bytes = (text: string): Buffer => Buffer.from(text, "latin1");
 const read = (expr: string): Value | undefined => parseDatFile(bytes(`return ${expr};`), "t.dat");
@@ -214,25 +215,6 @@ describe("lua parse: .dat files", () => {
   });
 });
 
-const ARCHIVE_ITEM = `item({
-\t{
-\t\t"Quotes: \\'single\\' \\"double\\" \`back\`";
-\t\t["name"] = "body";
-\t\t["attr"] = {};
-\t};
-\t["name"] = "message";
-\t["attr"] = {
-\t\t["id"] = "7mVmx7YNHBxhO2gtNW7fS-ym";
-\t\t["from"] = "romeo@montague.example/web-3f2a";
-\t\t["type"] = "chat";
-\t\t["stamp"] = "2023-10-03T09:30:08Z";
-\t\t["to"] = "alice@example.com";
-\t};
-\t["key"] = "NmmB2o0UaQtrdQSl_9rGrP-N";
-\t["when"] = 1696325408;
-\t["with"] = "romeo@montague.example";
-});
-`;
 
 const ARCHIVE_VALUE = new LuaTable([
   [1, new LuaTable([[1, `Quotes: 'single' "double" \`back\``], ["name", "body"], ["attr", {}]])],

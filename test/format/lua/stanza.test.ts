@@ -14,26 +14,8 @@ import {
 import { StorageError } from "../../../src/errors.js";
 import { LuaTable, elementsEqual, valuesEqual } from "../../../src/values/index.js";
 import { element } from "./arbitraries.js";
+import { ARCHIVE_ITEM } from "./samples.js";
 
-const FACTS_ITEM = `item({
-\t{
-\t\t"Quotes: \\'single\\' \\"double\\" \`back\`";
-\t\t["name"] = "body";
-\t\t["attr"] = {};
-\t};
-\t["name"] = "message";
-\t["attr"] = {
-\t\t["id"] = "7mVmx7YNHBxhO2gtNW7fS-ym";
-\t\t["from"] = "romeo@montague.example/web-3f2a";
-\t\t["type"] = "chat";
-\t\t["stamp"] = "2023-10-03T09:30:08Z";
-\t\t["to"] = "alice@example.com";
-\t};
-\t["key"] = "NmmB2o0UaQtrdQSl_9rGrP-N";
-\t["when"] = 1696325408;
-\t["with"] = "romeo@montague.example";
-});
-`;
 
 describe("preserialized stanza tables", () => {
   it("tableFromElement gives st.preserialize's shape", () => {
@@ -47,7 +29,7 @@ describe("preserialized stanza tables", () => {
   });
 
   it("elementFromTable reads the facts file's archive item", () => {
-    const item = parseListItems(Buffer.from(FACTS_ITEM), "a.list").items[0].value;
+    const item = parseListItems(Buffer.from(ARCHIVE_ITEM), "a.list").items[0].value;
     const stanza = elementFromTable(item);
     assert.equal(
       stanza.toString(),
@@ -89,7 +71,7 @@ describe("preserialized stanza tables", () => {
 
 describe("parseStanzaItems", () => {
   it("reads archive items as stanzas with their fields", () => {
-    const file = Buffer.from(FACTS_ITEM + "item(nil);\n" + FACTS_ITEM.replace("1696325408", "1696325409"));
+    const file = Buffer.from(ARCHIVE_ITEM + "item(nil);\n" + ARCHIVE_ITEM.replace("1696325408", "1696325409"));
     const { items, torn } = parseStanzaItems(file, "a.list");
     assert.equal(torn, undefined);
     assert.equal(items.length, 2);
@@ -126,8 +108,8 @@ describe("parseStanzaItems", () => {
 
   it("fails on items that are not stanzas and reports torn tails", () => {
     assert.throws(() => parseStanzaItems(Buffer.from('item({ key = "x" });\n'), "archive/bob.list"), /cannot parse archive\/bob\.list: item is not a serialized stanza at line 1/);
-    const torn = parseStanzaItems(Buffer.from(FACTS_ITEM + FACTS_ITEM.slice(0, 40)), "a.list");
+    const torn = parseStanzaItems(Buffer.from(ARCHIVE_ITEM + ARCHIVE_ITEM.slice(0, 40)), "a.list");
     assert.equal(torn.items.length, 1);
-    assert.equal(torn.torn?.start, FACTS_ITEM.length);
+    assert.equal(torn.torn?.start, ARCHIVE_ITEM.length);
   });
 });
