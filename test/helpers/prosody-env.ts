@@ -14,7 +14,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { SqlOptions, StorageConfig } from "../../src/manager/config.js";
-import { prosodySqlDriverAvailable, type ProsodyHostOptions, type ProsodySetup, type ProsodySqlOptions } from "./prosody.js";
+import type { TestContext } from "node:test";
+import { needService } from "./services.js";
+import { prosodyAvailable, prosodySqlDriverAvailable, type ProsodyHostOptions, type ProsodySetup, type ProsodySqlOptions } from "./prosody.js";
 
 export type ProsodyEnvKind = "internal" | "sqlite" | "postgres" | "mysql";
 
@@ -174,4 +176,16 @@ export async function makeProsodyEnv(kind: ProsodyEnvKind, hosts: string[], host
       }
     },
   };
+}
+
+/**
+ * A Prosody environment for one test, removed when the test ends; `undefined` (test skipped)
+ * on a machine without Prosody or the engine, and a failure in CI.
+ */
+export async function prosodyEnvForTest(t: TestContext, kind: ProsodyEnvKind, hosts: string[]): Promise<ProsodyEnv | undefined> {
+  if (!needService(t, "prosody", prosodyAvailable(), "apt-get install prosody (lua5.4)")) return undefined;
+  if (!needService(t, `prosody-${kind}`, await prosodyEnvAvailable(kind), `Prosody's ${kind} storage (lua-dbi driver, database server)`)) return undefined;
+  const made = await makeProsodyEnv(kind, hosts);
+  t.after(() => made.cleanup());
+  return made;
 }

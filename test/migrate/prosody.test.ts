@@ -9,7 +9,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { needService, commandWorks } from "../helpers/services.js";
 import { prosodyAvailable } from "../helpers/prosody.js";
-import { makeProsodyEnv, prosodyEnvAvailable, type ProsodyEnv, type ProsodyEnvKind } from "../helpers/prosody-env.js";
+import { prosodyEnvForTest, type ProsodyEnv, type ProsodyEnvKind } from "../helpers/prosody-env.js";
 import { DATASET_HOSTS, datasetDifferences, datasetStores, expectedDataset, readWithProsody, writeDatasetWithProsody } from "../helpers/prosody-dataset.js";
 import { StorageManager } from "../../src/manager/manager.js";
 import { dump } from "../../src/migrate/dump.js";
@@ -18,12 +18,7 @@ import type { DataSource } from "../../src/migrate/data-source.js";
 import { main } from "../../src/cli/main.js";
 import { captureIO } from "../cli/io.js";
 
-async function env(t: TestContext, kind: ProsodyEnvKind): Promise<ProsodyEnv | undefined> {
-  if (!needService(t, kind, await prosodyEnvAvailable(kind), `Prosody with its ${kind} storage`)) return undefined;
-  const made = await makeProsodyEnv(kind, DATASET_HOSTS);
-  t.after(() => made.cleanup());
-  return made;
-}
+const env = (t: TestContext, kind: ProsodyEnvKind) => prosodyEnvForTest(t, kind, DATASET_HOSTS);
 
 function source(made: ProsodyEnv, target = false): DataSource {
   const config = target ? { ...made.xmppstoreConfig, storage_archive_item_limit: 1_000_000 } : made.xmppstoreConfig;

@@ -3,22 +3,15 @@
 import assert from "node:assert/strict";
 import { test, type TestContext } from "node:test";
 import { Element, parse } from "ltx";
-import { needService } from "../../helpers/services.js";
-import { ProsodyBatch, ProsodyOpError, prosodyAvailable } from "../../helpers/prosody.js";
-import { makeProsodyEnv, prosodyEnvAvailable, type ProsodyEnv, type ProsodyEnvKind } from "../../helpers/prosody-env.js";
+import { ProsodyBatch, ProsodyOpError } from "../../helpers/prosody.js";
+import { prosodyEnvForTest, type ProsodyEnvKind } from "../../helpers/prosody-env.js";
 import { valuesEqual } from "../../../src/values/index.js";
 
 const HOST = "example.com";
 const T = 1700000000;
 const msg = (i: number) => parse(`<message type="chat" id="m${i}"><body>message ${i}</body></message>`) as Element;
 
-async function env(t: TestContext, kind: ProsodyEnvKind): Promise<ProsodyEnv | undefined> {
-  if (!needService(t, "prosody", prosodyAvailable(), "apt-get install prosody (lua5.4)")) return undefined;
-  if (!needService(t, `prosody-${kind}`, await prosodyEnvAvailable(kind), `lua-dbi driver for ${kind}`)) return undefined;
-  const made = await makeProsodyEnv(kind, [HOST]);
-  t.after(() => made.cleanup());
-  return made;
-}
+const env = (t: TestContext, kind: ProsodyEnvKind) => prosodyEnvForTest(t, kind, [HOST]);
 
 /** Ten items a0..a9, one minute apart, with alternating w1/w2. */
 function fill(p: ProsodyBatch): void {

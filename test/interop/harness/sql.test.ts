@@ -3,18 +3,11 @@
 import assert from "node:assert/strict";
 import { test, type TestContext } from "node:test";
 import Database from "better-sqlite3";
-import { needService } from "../../helpers/services.js";
-import { ProsodyBatch, prosodyAvailable } from "../../helpers/prosody.js";
-import { makeProsodyEnv, prosodyEnvAvailable, type ProsodyEnv, type ProsodyEnvKind } from "../../helpers/prosody-env.js";
+import { ProsodyBatch } from "../../helpers/prosody.js";
+import { prosodyEnvForTest, type ProsodyEnvKind } from "../../helpers/prosody-env.js";
 import { DATASET_HOSTS, datasetDifferences, expectedDataset, readWithProsody, writeDatasetWithProsody } from "../../helpers/prosody-dataset.js";
 
-async function env(t: TestContext, kind: ProsodyEnvKind): Promise<ProsodyEnv | undefined> {
-  if (!needService(t, "prosody", prosodyAvailable(), "apt-get install prosody (lua5.4)")) return undefined;
-  if (!needService(t, `prosody-${kind}`, await prosodyEnvAvailable(kind), `lua-dbi driver and ${kind} server`)) return undefined;
-  const made = await makeProsodyEnv(kind, DATASET_HOSTS);
-  t.after(() => made.cleanup());
-  return made;
-}
+const env = (t: TestContext, kind: ProsodyEnvKind) => prosodyEnvForTest(t, kind, DATASET_HOSTS);
 
 type Row = Record<string, string | number>;
 

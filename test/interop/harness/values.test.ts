@@ -6,21 +6,14 @@ import { test, type TestContext } from "node:test";
 import fc from "fast-check";
 import { Element, parse } from "ltx";
 import { arbitraryValue } from "../../helpers/arbitrary.js";
-import { needService } from "../../helpers/services.js";
-import { ProsodyBatch, prosodyAvailable } from "../../helpers/prosody.js";
-import { makeProsodyEnv, prosodyEnvAvailable, type ProsodyEnv, type ProsodyEnvKind } from "../../helpers/prosody-env.js";
+import { ProsodyBatch } from "../../helpers/prosody.js";
+import { prosodyEnvForTest, type ProsodyEnv, type ProsodyEnvKind } from "../../helpers/prosody-env.js";
 import { canonicalXml } from "../../../src/format/xml/canonical.js";
 import { LuaTable, normalizeValue, valuesEqual, type Value } from "../../../src/values/index.js";
 
 const HOST = "example.com";
 
-async function env(t: TestContext, kind: ProsodyEnvKind): Promise<ProsodyEnv | undefined> {
-  if (!needService(t, "prosody", prosodyAvailable(), "apt-get install prosody (lua5.4)")) return undefined;
-  if (!needService(t, `prosody-${kind}`, await prosodyEnvAvailable(kind), `lua-dbi driver for ${kind}`)) return undefined;
-  const made = await makeProsodyEnv(kind, [HOST]);
-  t.after(() => made.cleanup());
-  return made;
-}
+const env = (t: TestContext, kind: ProsodyEnvKind) => prosodyEnvForTest(t, kind, [HOST]);
 
 /** Sets every value (wrapped in a table, as keyval data is) and reads all back in one process. */
 async function roundTrip(e: ProsodyEnv, values: Value[]): Promise<Array<Value | undefined>> {
