@@ -33,22 +33,15 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { commandWorks } from "./services.js";
+import type { SqlOptions } from "../../src/manager/config.js";
 
 export const LUA = "/usr/bin/lua5.4";
 export const PROSODY_SOURCES = "/usr/lib/prosody";
 /** The Lua script that drives Prosody's storagemanager. */
 export const HARNESS_SCRIPT = fileURLToPath(new URL("../interop/harness/storage.lua", import.meta.url));
 
-/** Prosody's `sql` option. Give SQLite3 databases as absolute paths. */
-export interface ProsodySqlOptions {
-  driver: "SQLite3" | "PostgreSQL" | "MySQL";
-  database: string;
-  host?: string;
-  port?: number;
-  username?: string;
-  password?: string;
-  [option: string]: unknown;
-}
+/** Prosody's `sql` option, the same as ours. Give SQLite3 databases as absolute paths. */
+export type ProsodySqlOptions = SqlOptions;
 
 /** Options of one Prosody host, named as in prosody.cfg.lua. Values cross as dump VALUEs. */
 export interface ProsodyHostOptions {
