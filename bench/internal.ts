@@ -15,11 +15,11 @@
 import { mkdtemp, rm, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { StorageManager } from "../src/manager/manager.js";
+import { StorageManager } from "../src/stores/storage-manager.js";
 import { encodeListItem } from "../src/backends/internal/codec.js";
 import { encodeName, encodeStoreName } from "../src/backends/internal/names.js";
 import { ProsodyBatch, prosodyAvailable, prosodyOps, type ProsodyQuery } from "../test/helpers/prosody.js";
-import type { ArchiveQuery } from "../src/types.js";
+import type { ArchiveQuery } from "../src/contracts/index.js";
 import { CONTACTS, contact, itemId, message, roster } from "./workload.js";
 import { printTable, type Row } from "./report.js";
 

@@ -16,7 +16,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { Element } from "ltx";
-import { StorageManager } from "../src/manager/manager.js";
+import { StorageManager } from "../src/stores/storage-manager.js";
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {

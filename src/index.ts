@@ -1,5 +1,7 @@
-export { StorageManager, type StoreOpenedEvent, type StoreOpenedListener } from "./manager/manager.js";
-export type { StorageConfig, HostOptions, SqlOptions } from "./manager/config.js";
+export { CoreManager, type StoreOpenedEvent, type StoreOpenedListener } from "./manager/manager.js";
+export { StorageManager } from "./stores/storage-manager.js";
+export { stores, type TypedStores } from "./stores/index.js";
+export type { StorageConfig, HostOptions, SqlOptions, SqlDriver } from "./contracts/index.js";
 export { StorageError, isStorageError, CONDITIONS, type StorageCondition } from "./errors.js";
 export {
   REMOVE,
@@ -17,8 +19,8 @@ export {
   type ArchiveSummary,
   type AnyStore,
   type Logger,
-} from "./types.js";
-export type { Backend, BackendFactory, BackendContext, SharedResources, DiscoveredStore } from "./backend.js";
+} from "./contracts/index.js";
+export type { Backend, BackendFactory, BackendContext, SharedResources, DiscoveredStore } from "./contracts/index.js";
 export {
   LuaTable,
   valuesEqual,

@@ -1,6 +1,6 @@
 import type { Element } from "ltx";
 import { StorageError } from "../errors.js";
-import type { ArchiveDeleteQuery, ArchiveQuery, ArchiveSummary } from "../types.js";
+import type { ArchiveDeleteQuery, ArchiveQuery, ArchiveSummary } from "../contracts/index.js";
 
 /** An archive item as backends keep it; `with` is absent for items stored without one. */
 export interface ArchiveRecord {

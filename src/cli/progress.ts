@@ -1,4 +1,4 @@
-import type { MigrationFailure, MigrationProgress } from "../migrate/migrate.js";
+import type { MigrationFailure, MigrationProgress } from "../jobs/migrate.js";
 
 export interface ProgressOptions {
   /** Where progress goes (stderr). */

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import type { SqlOptions, StorageConfig } from "../manager/config.js";
+import { DEFAULT_SQL_DRIVER, SQL_DRIVERS, SQL_DRIVER_LIST, isSqlDriver, sqlDatabase, type SqlDriver, type SqlOptions, type StorageConfig } from "../contracts/index.js";
 import { isPlainObject, type Value } from "../values/index.js";
 import { ConfigError, configErrorAt } from "./errors.js";
 import { interpretChunk, type LuaValue } from "./lua/interpret.js";
@@ -13,6 +13,8 @@ export interface MigratorSection {
   /** `FILE:LINE` of the section, for messages. */
   where: string;
   kind: "internal" | "sql";
+  /** The SQL driver of an `sql` section. */
+  driver?: SqlDriver;
   config: StorageConfig;
   /** Store lists per host (`hosts = { ["example.com"] = { "roster", "archive-archive" } }`); undefined: everything. */
   hosts?: Record<string, StoreSpec[]>;
@@ -59,14 +61,13 @@ function section(name: string, table: Record<string, Value>, where: string, data
     return { name, where, kind: "internal", hosts, label: `internal:${path}`, config: { storage: "internal", data_path: path } };
   }
   if (type === "sql") {
-    const driver = text(table, "driver", where) ?? "SQLite3";
-    if (driver !== "SQLite3" && driver !== "PostgreSQL" && driver !== "MySQL") {
-      throw new ConfigError(`${where}: driver must be "SQLite3", "PostgreSQL" or "MySQL", got ${JSON.stringify(driver)}`);
+    const driver = text(table, "driver", where) ?? DEFAULT_SQL_DRIVER;
+    if (!isSqlDriver(driver)) {
+      throw new ConfigError(`${where}: driver must be ${SQL_DRIVER_LIST}, got ${JSON.stringify(driver)}`);
     }
-    let database = text(table, "database", where);
-    if (driver === "SQLite3") database = resolve(dataPath, database ?? "prosody.sqlite");
-    else if (!database) throw new ConfigError(`${where}: database must be set for ${driver}`);
-    const sql: SqlOptions = { driver, database: database! };
+    const database = sqlDatabase(driver, text(table, "database", where), dataPath);
+    if (database === undefined) throw new ConfigError(`${where}: database must be set for ${driver}`);
+    const sql: SqlOptions = { driver, database };
     for (const key of ["host", "username", "password"] as const) {
       const value = text(table, key, where);
       if (value !== undefined) sql[key] = value;
@@ -76,8 +77,8 @@ function section(name: string, table: Record<string, Value>, where: string, data
       if (!(Number.isInteger(port) && port > 0 && port < 65536)) throw new ConfigError(`${where}: port must be a port number`);
       sql.port = port;
     }
-    const label = driver === "SQLite3" ? `sqlite:${database}` : `${driver.toLowerCase()}://${sql.host ?? "localhost"}/${database}`;
-    return { name, where, kind: "sql", hosts, label, config: { storage: "sql", sql } };
+    const label = SQL_DRIVERS[driver].file ? `${SQL_DRIVERS[driver].schemes[0]}:${database}` : `${driver.toLowerCase()}://${sql.host ?? "localhost"}/${database}`;
+    return { name, where, kind: "sql", driver, hosts, label, config: { storage: "sql", sql } };
   }
   throw new ConfigError(`${where}: type must be "internal" or "sql", got ${JSON.stringify(type ?? null)}`);
 }

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from "node:path";
-import type { HostOptions, SqlOptions, StorageConfig } from "../manager/config.js";
+import { DEFAULT_SQL_DRIVER, SQL_DRIVER_LIST, isSqlDriver, sqlDatabase, type HostOptions, type SqlOptions, type StorageConfig } from "../contracts/index.js";
 import { isPlainObject } from "../values/index.js";
 import { ConfigError } from "./errors.js";
 import type { ConfigOption, ProsodyConfigFile } from "./prosody-cfg.js";
@@ -57,17 +57,16 @@ function storageOptions(options: Map<string, ConfigOption>, dataPath: string): H
 /** Prosody's `sql` table; a relative SQLite file is taken from the data directory, as mod_storage_sql does. */
 function sqlOptions(option: ConfigOption, dataPath: string): SqlOptions {
   const table = option.value as Record<string, unknown>;
-  const driver = table.driver ?? "SQLite3";
-  if (driver !== "SQLite3" && driver !== "PostgreSQL" && driver !== "MySQL") bad(option, "sql.driver", '"SQLite3", "PostgreSQL" or "MySQL"');
+  const driver = table.driver ?? DEFAULT_SQL_DRIVER;
+  if (!isSqlDriver(driver)) return bad(option, "sql.driver", SQL_DRIVER_LIST);
   for (const key of ["database", "host", "username", "password"]) {
     if (table[key] !== undefined && typeof table[key] !== "string") bad(option, `sql.${key}`, "a string");
   }
-  let database = table.database as string | undefined;
-  if (driver === "SQLite3") database = resolve(dataPath, database ?? "prosody.sqlite");
-  else if (!database) bad(option, "sql.database", "set for PostgreSQL and MySQL");
+  const database = sqlDatabase(driver, table.database as string | undefined, dataPath);
+  if (database === undefined) bad(option, "sql.database", "set for PostgreSQL and MySQL");
   const port = table.port === undefined ? undefined : Number(table.port);
   if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) bad(option, "sql.port", "a port number");
-  const out: SqlOptions = { driver: driver as SqlOptions["driver"], database: database! };
+  const out: SqlOptions = { driver, database: database! };
   for (const key of ["host", "username", "password"] as const) if (typeof table[key] === "string") out[key] = table[key] as string;
   if (port !== undefined) out.port = port;
   return out;
@@ -92,7 +91,7 @@ export function prosodyStorageConfig(file: ProsodyConfigFile, options: ProsodySt
   if (dataOption && (typeof dataOption.value !== "string" || dataOption.value === "")) bad(dataOption, "data_path", "a directory name");
   const rawPath = (dataOption?.value as string | undefined) ?? options.defaultDataPath ?? PROSODY_DEFAULT_DATA_PATH;
   const dataPath = isAbsolute(rawPath) ? rawPath : resolve(cwd, rawPath);
-  const defaultSql: SqlOptions = { driver: "SQLite3", database: resolve(dataPath, "prosody.sqlite") };
+  const defaultSql: SqlOptions = { driver: DEFAULT_SQL_DRIVER, database: sqlDatabase(DEFAULT_SQL_DRIVER, undefined, dataPath)! };
 
   const global: HostOptions = { data_path: dataPath, ...storageOptions(file.global, dataPath) };
   const hosts: Record<string, HostOptions> = {};

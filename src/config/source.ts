@@ -1,11 +1,17 @@
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import type { StorageConfig } from "../manager/config.js";
+import { SQL_DRIVERS, driverOfScheme, type SqlDriver, type StorageConfig } from "../contracts/index.js";
 import { ConfigError } from "./errors.js";
 import { readProsodyConfig } from "./prosody-cfg.js";
 import { prosodyStorageConfig } from "./prosody-storage.js";
 
-export type SourceKind = "internal" | "sqlite" | "postgres" | "mysql" | "prosody";
+/** `internal`, `prosody`, or an SQL driver's first scheme in the driver registry. */
+export type SourceKind = "internal" | (typeof SQL_DRIVERS)[SqlDriver]["schemes"][0] | "prosody";
+
+/** The kind of a SOURCE reaching an SQL database of `driver`. */
+export function sqlSourceKind(driver: SqlDriver): SourceKind {
+  return SQL_DRIVERS[driver].schemes[0];
+}
 
 /** Where data lives, as named on the command line (`internal:DIR`, `sqlite:FILE`, …). */
 export interface Source {
@@ -44,7 +50,7 @@ function redact(text: string): string {
   return text.replace(/^([a-z]+:\/\/[^:@/]*:)[^@/]*@/i, "$1***@");
 }
 
-function databaseUrl(text: string, driver: "PostgreSQL" | "MySQL"): StorageConfig {
+function databaseUrl(text: string, driver: SqlDriver): StorageConfig {
   let url: URL;
   try {
     url = new URL(text);
@@ -69,6 +75,10 @@ export function parseSource(text: string, options: ParseSourceOptions = {}): Sou
   const cwd = options.cwd ?? process.cwd();
   const scheme = /^([a-z]+):/i.exec(text)?.[1]?.toLowerCase();
   const rest = scheme === undefined ? "" : text.slice(scheme.length + 1);
+  const driver = scheme === undefined ? undefined : driverOfScheme(scheme);
+  if (driver !== undefined && !SQL_DRIVERS[driver].file) {
+    return { kind: sqlSourceKind(driver), label: redact(text), hosts: [], config: databaseUrl(text, driver) };
+  }
   switch (scheme) {
     case "internal":
       if (!rest) throw badSource(text, "internal: needs a data directory");
@@ -81,12 +91,6 @@ export function parseSource(text: string, options: ParseSourceOptions = {}): Sou
         hosts: [],
         config: { storage: "sql", sql: { driver: "SQLite3", database: resolve(cwd, rest) } },
       };
-    case "postgres":
-    case "postgresql":
-      return { kind: "postgres", label: redact(text), hosts: [], config: databaseUrl(text, "PostgreSQL") };
-    case "mysql":
-    case "mariadb":
-      return { kind: "mysql", label: redact(text), hosts: [], config: databaseUrl(text, "MySQL") };
     case "prosody": {
       if (!rest) throw badSource(text, "prosody: needs a configuration file (prosody:/etc/prosody/prosody.cfg.lua)");
       const file = readProsodyConfig(resolve(cwd, rest), { env: options.env });

@@ -1,46 +1,7 @@
 import { StorageError } from "../errors.js";
-import type { Logger } from "../types.js";
-import type { BackendFactory } from "../backend.js";
-
-export interface SqlOptions {
-  driver: "SQLite3" | "PostgreSQL" | "MySQL";
-  /** File name for SQLite (relative to `data_path`), database name otherwise. */
-  database: string;
-  host?: string;
-  port?: number;
-  username?: string;
-  password?: string;
-  [option: string]: unknown;
-}
-
-/** Options that can be set globally and per host; names are Prosody's. */
-export interface HostOptions {
-  /** Directory of the `internal` backend. Default `"./data"`. */
-  data_path?: string;
-  /** One backend for every store, or backend per store name. */
-  storage?: string | Record<string, string>;
-  /** Backend for stores that `storage` does not name. Default `"internal"`. */
-  default_storage?: string;
-  sql?: SqlOptions;
-  /** Items per user and archive store before appends fail with `quota-limit`. */
-  storage_archive_item_limit?: number;
-  /** Backend-specific options pass through untouched. */
-  [option: string]: unknown;
-}
-
-export interface StorageConfig extends HostOptions {
-  /** Per-host options; each one replaces the global option of the same name. */
-  hosts?: Record<string, HostOptions>;
-  /** Directories searched for `mod_storage_NAME.js` plugins, as Prosody's `plugin_paths`. */
-  plugin_paths?: string[];
-  /** Backends given as factories, by name; they take precedence over built-ins. */
-  backends?: Record<string, BackendFactory>;
-  /** Receives the manager's log lines; silent by default. */
-  logger?: Logger;
-}
+import { SQL_DRIVERS, SQL_DRIVER_NAMES, isSqlDriver, type BackendFactory, type HostOptions, type Logger } from "../contracts/index.js";
 
 export const BUILTIN_BACKENDS = ["internal", "sql", "memory", "null", "none"] as const;
-const SQL_DRIVERS = ["SQLite3", "PostgreSQL", "MySQL"];
 const BACKEND_NAME = /^[A-Za-z0-9_.-]+$/;
 
 function invalid(message: string): never {
@@ -71,10 +32,12 @@ function checkHostOptions(options: Record<string, unknown>, where: string): void
   if (default_storage !== undefined) checkBackendName(default_storage, `${where}default_storage`);
   if (sql !== undefined) {
     if (!isRecord(sql)) invalid(`${where}sql must be a table`);
-    if (!SQL_DRIVERS.includes(sql.driver as string)) {
-      invalid(`${where}sql.driver must be one of ${SQL_DRIVERS.join(", ")}, got ${JSON.stringify(sql.driver)}`);
+    if (!isSqlDriver(sql.driver)) {
+      invalid(`${where}sql.driver must be one of ${SQL_DRIVER_NAMES.join(", ")}, got ${JSON.stringify(sql.driver)}`);
     }
-    if (typeof sql.database !== "string" || sql.database === "") invalid(`${where}sql.database must be a non-empty string`);
+    // A file driver without a database opens its default one under data_path, as Prosody does.
+    const optional = SQL_DRIVERS[sql.driver].defaultDatabase !== undefined && sql.database === undefined;
+    if (!optional && (typeof sql.database !== "string" || sql.database === "")) invalid(`${where}sql.database must be a non-empty string`);
     for (const key of ["host", "username", "password"]) {
       if (sql[key] !== undefined && typeof sql[key] !== "string") invalid(`${where}sql.${key} must be a string`);
     }

@@ -10,8 +10,8 @@ import type {
   MapStore,
   Remove,
   User,
-} from "../types.js";
-import { REMOVE } from "../types.js";
+} from "../contracts/index.js";
+import { REMOVE } from "../contracts/index.js";
 import {
   checkArchiveKey,
   checkArchiveValue,

@@ -1,25 +1,13 @@
 import { StorageError, toStorageError } from "../errors.js";
-import type { Backend, BackendContext } from "../backend.js";
-import type { AnyStore, ArchiveStore, KeyValPlusStore, KeyValStore, Logger, MapStore, StoreByType, StoreType, User } from "../types.js";
-import { ResolvedConfig, type StorageConfig } from "./config.js";
+import type { Backend, BackendContext, StorageConfig } from "../contracts/index.js";
+import type { AnyStore, ArchiveStore, KeyValPlusStore, KeyValStore, Logger, MapStore, StoreByType, StoreType, User } from "../contracts/index.js";
+import { ResolvedConfig } from "./config.js";
 import { guardArchive, guardKeyVal, guardKeyValPlus, guardMap, type GuardLabel } from "./guard.js";
 import { keyValPlus, mapOverKeyVal } from "./map-shim.js";
 import { BackendRegistry } from "./registry.js";
-import { SharedPool } from "./shared.js";
+import { SharedPool } from "./shared-pool.js";
 import { PromiseCache } from "../util/promise-cache.js";
 import { checkName, checkUser } from "./validate.js";
-import { accountStore, type AccountStore } from "../stores/accounts.js";
-import type { StoreScope } from "../stores/common.js";
-import { blocklistStore, type BlocklistStore } from "../stores/blocklist.js";
-import { privacyStore, type PrivacyStore } from "../stores/privacy.js";
-import { privateXmlStore, type PrivateXmlStore } from "../stores/private.js";
-import { rosterStore, type RosterStore } from "../stores/roster.js";
-import { vcardStore, type VCardStore } from "../stores/vcard.js";
-import { accountDetailsStore, type AccountDetailsStore } from "../stores/account-details.js";
-import { personalArchive, mucLog, type MessageArchive, type PersonalArchive } from "../stores/message-archive.js";
-import { offlineStore, type OfflineStore } from "../stores/offline.js";
-import { mucStore, type MucStore } from "../stores/muc.js";
-import { pepStore, pubsubService, type PepStore, type PubsubService } from "../stores/pubsub.js";
 
 const STORE_TYPES: readonly StoreType[] = ["keyval", "map", "keyval+", "archive"];
 
@@ -49,10 +37,18 @@ function isUnsupported(error: unknown): boolean {
 }
 
 /**
+ * The backend instance serving `store` on `host` (loaded if need be), and its name, for the jobs
+ * that need more than stores (discovery, bulk writes). Its stores skip the manager's input checks,
+ * so it is not part of the package's API (src/index.ts does not export it).
+ */
+export let unguardedBackend: (sm: CoreManager, host: string, store: string) => Promise<{ name: string; backend: Backend }>;
+
+/**
+ * The manager without typed stores (those are built on it one layer up, see `stores/index.ts`).
  * Picks a backend for each host and store from the configuration, loads backends on first use,
  * and hands out validated stores. It does no I/O of its own.
  */
-export class StorageManager {
+export class CoreManager {
   readonly config: ResolvedConfig;
   readonly #logger: Required<Logger>;
   readonly #registry: BackendRegistry;
@@ -60,8 +56,6 @@ export class StorageManager {
   readonly #backends = new PromiseCache<Backend>();
   readonly #stores = new PromiseCache<AnyStore>();
   readonly #listeners: StoreOpenedListener[] = [];
-  /** Typed stores by kind and host: one per host, so their record locks are shared. */
-  readonly #typedStores = new Map<string, unknown>();
   #closed = false;
 
   constructor(config: StorageConfig = {}) {
@@ -99,71 +93,6 @@ export class StorageManager {
     return this.#stores.get(cacheKey, () => this.#openStore(host, store, type, backendName));
   }
 
-  /** The accounts of `host`, as mod_auth_internal_hashed keeps them (see {@link AccountStore}). */
-  accounts(host: string): AccountStore {
-    return this.#typed("accounts", host, accountStore);
-  }
-
-  /** Rosters of `host`'s users, in rostermanager's shape. */
-  roster(host: string): RosterStore {
-    return this.#typed("roster", host, rosterStore);
-  }
-
-  /** vcard-temp vCards (mod_vcard). */
-  vcard(host: string): VCardStore {
-    return this.#typed("vcard", host, vcardStore);
-  }
-
-  /** Private XML storage, XEP-0049 (mod_private). */
-  privateXml(host: string): PrivateXmlStore {
-    return this.#typed("privateXml", host, privateXmlStore);
-  }
-
-  /** Blocked JIDs, XEP-0191 (mod_blocklist). */
-  blocklist(host: string): BlocklistStore {
-    return this.#typed("blocklist", host, blocklistStore);
-  }
-
-  /** Privacy lists, XEP-0016 (mod_privacy's data). */
-  privacy(host: string): PrivacyStore {
-    return this.#typed("privacy", host, privacyStore);
-  }
-
-  /** Registration details (mod_register's `account_details`). */
-  accountDetails(host: string): AccountDetailsStore {
-    return this.#typed("accountDetails", host, accountDetailsStore);
-  }
-
-  /** Users' message archives (mod_mam's `archive`) with XEP-0313 queries, quota and expiry. */
-  messageArchive(host: string): PersonalArchive {
-    return this.#typed("messageArchive", host, personalArchive);
-  }
-
-  /** MUC room logs (mod_muc_mam's `muc_log`) of a MUC host. */
-  mucLog(host: string): MessageArchive {
-    return this.#typed("mucLog", host, mucLog);
-  }
-
-  /** Messages held for offline users (mod_offline). */
-  offline(host: string): OfflineStore {
-    return this.#typed("offline", host, offlineStore);
-  }
-
-  /** Rooms of a MUC host (mod_muc's `persistent`, `config`, `state`). */
-  muc(host: string): MucStore {
-    return this.#typed("muc", host, mucStore);
-  }
-
-  /** A PubSub host's nodes and items (mod_pubsub). */
-  pubsub(host: string): PubsubService {
-    return this.#typed("pubsub", host, pubsubService);
-  }
-
-  /** Users' PEP nodes and items (mod_pep). */
-  pep(host: string): PepStore {
-    return this.#typed("pep", host, pepStore);
-  }
-
   /** Registers a listener called for every newly opened store; returns a function that removes it. */
   onStoreOpened(listener: StoreOpenedListener): () => void {
     this.#listeners.push(listener);
@@ -173,8 +102,11 @@ export class StorageManager {
     };
   }
 
-  /** The backend instance serving `store` on `host` (loaded if need be), and its name. */
-  async backendFor(host: string, store: string): Promise<{ name: string; backend: Backend }> {
+  static {
+    unguardedBackend = (sm, host, store) => sm.#backendFor(host, store);
+  }
+
+  async #backendFor(host: string, store: string): Promise<{ name: string; backend: Backend }> {
     checkName(host, "host");
     checkName(store, "store");
     const name = this.config.backendFor(host, store);
@@ -205,7 +137,6 @@ export class StorageManager {
     const backends = await Promise.allSettled(this.#backends.values());
     this.#backends.clear();
     this.#stores.clear();
-    this.#typedStores.clear();
     const failures: unknown[] = [];
     for (const outcome of backends) {
       if (outcome.status === "fulfilled" && outcome.value.close) {
@@ -214,17 +145,6 @@ export class StorageManager {
     }
     await this.#shared.close().catch((error: unknown) => failures.push(error));
     if (failures.length) throw toStorageError("manager", "close", failures[0]);
-  }
-
-  #typed<T>(kind: string, host: string, make: (scope: StoreScope) => T): T {
-    checkName(host, "host");
-    const key = `${kind}\0${host}`;
-    let store = this.#typedStores.get(key) as T | undefined;
-    if (store === undefined) {
-      store = make({ sm: this, host });
-      this.#typedStores.set(key, store);
-    }
-    return store;
   }
 
   #checkOpen(): void {

@@ -1,5 +1,5 @@
 import { LuaTable, isTable, tableFromPairs, tableGet, tablePairs, type Value } from "../values/index.js";
-import { REMOVE, type KeyValPlusStore, type KeyValStore, type MapStore, type Remove, type User } from "../types.js";
+import { REMOVE, type KeyValPlusStore, type KeyValStore, type MapStore, type Remove, type User } from "../contracts/index.js";
 
 function asTable(data: Value | undefined): LuaTable {
   return new LuaTable(data !== undefined && isTable(data) ? tablePairs(data) : []);

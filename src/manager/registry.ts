@@ -2,7 +2,7 @@ import { access } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { StorageError } from "../errors.js";
-import type { BackendFactory } from "../backend.js";
+import type { BackendFactory } from "../contracts/index.js";
 import { PromiseCache } from "../util/promise-cache.js";
 
 type FactoryLoader = () => Promise<BackendFactory>;

@@ -1,6 +1,6 @@
 import { Element } from "ltx";
 import { StorageError } from "../errors.js";
-import type { ArchiveDeleteQuery, ArchiveQuery, User } from "../types.js";
+import type { ArchiveDeleteQuery, ArchiveQuery, User } from "../contracts/index.js";
 
 /** Longest user name accepted, in UTF-8 bytes: the limit RFC 7622 sets for a JID localpart. */
 export const MAX_USER_BYTES = 1023;

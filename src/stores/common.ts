@@ -1,11 +1,11 @@
 import { StorageError } from "../errors.js";
-import type { StorageManager } from "../manager/manager.js";
-import type { HostOptions } from "../manager/config.js";
+import type { CoreManager } from "../manager/manager.js";
+import type { HostOptions } from "../contracts/index.js";
 import { LuaTable, isTable, tablePairs, type LuaKey, type Value, type ValueObject } from "../values/index.js";
 
 /** What every typed store is built from: the manager that opens its raw stores, and the host. */
 export interface StoreScope {
-  readonly sm: StorageManager;
+  readonly sm: CoreManager;
   readonly host: string;
 }
 

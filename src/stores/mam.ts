@@ -1,6 +1,6 @@
 import { Element } from "ltx";
 import { StorageError } from "../errors.js";
-import type { ArchiveItem, ArchiveQuery, ArchiveResult, ArchiveStore, User } from "../types.js";
+import type { ArchiveItem, ArchiveQuery, ArchiveResult, ArchiveStore, User } from "../contracts/index.js";
 
 /**
  * XEP-0313 (Message Archive Management) queries on any archive store, with the semantics of

@@ -1,6 +1,6 @@
 import type { Element } from "ltx";
 import { StorageError, isStorageError } from "../errors.js";
-import type { ArchiveItem, ArchiveStore } from "../types.js";
+import type { ArchiveItem, ArchiveStore } from "../contracts/index.js";
 import { hostOptions, invalidInput, nowSeconds, type StoreScope } from "./common.js";
 import { prepAddressJid, prepJid, prepUsername } from "./jid.js";
 import { mamPrefsStore, type MamPrefsStore } from "./mam-prefs.js";

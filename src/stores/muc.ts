@@ -1,4 +1,4 @@
-import type { KeyValStore, MapStore } from "../types.js";
+import type { KeyValStore, MapStore } from "../contracts/index.js";
 import { StorageError } from "../errors.js";
 import { isTable, type Value, type ValueObject } from "../values/index.js";
 import { invalidInput, pairsOf, stringFields, type StoreScope } from "./common.js";

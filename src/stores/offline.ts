@@ -1,5 +1,5 @@
 import type { Element } from "ltx";
-import type { ArchiveItem } from "../types.js";
+import type { ArchiveItem } from "../contracts/index.js";
 import { collect, nowSeconds, type StoreScope } from "./common.js";
 import { prepUsername } from "./jid.js";
 import { checkElement } from "./stanza-table.js";

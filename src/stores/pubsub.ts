@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Element } from "ltx";
-import type { ArchiveStore, User } from "../types.js";
+import type { ArchiveStore, User } from "../contracts/index.js";
 import type { Value, ValueObject } from "../values/index.js";
 import { collect, invalidInput, nowSeconds, pairsOf, stringFields, type StoreScope } from "./common.js";
 import { prepJid, prepUsername } from "./jid.js";

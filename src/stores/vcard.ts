@@ -1,5 +1,5 @@
 import type { Element } from "ltx";
-import type { User } from "../types.js";
+import type { User } from "../contracts/index.js";
 import type { StoreScope } from "./common.js";
 import { prepUsername } from "./jid.js";
 import { checkElement, elementToTable, tableToElement } from "./stanza-table.js";

@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
 import { Element } from "ltx";
-import { StorageManager } from "../../src/manager/manager.js";
-import type { ArchiveDeleteQuery, ArchiveQuery, ArchiveStore } from "../../src/types.js";
+import { StorageManager } from "../../src/stores/storage-manager.js";
+import type { ArchiveDeleteQuery, ArchiveQuery, ArchiveStore } from "../../src/contracts/index.js";
 import { collect } from "../conformance/index.js";
 import { sqliteDatabase } from "../sql/databases.js";
 

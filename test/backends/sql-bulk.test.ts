@@ -2,11 +2,12 @@
 import assert from "node:assert/strict";
 import { describe, test, type TestContext } from "node:test";
 import { Element } from "ltx";
-import { StorageManager } from "../../src/manager/manager.js";
+import { StorageManager } from "../../src/stores/storage-manager.js";
 import type { SqlBackend } from "../../src/backends/sql/index.js";
 import { assertValue, collect, rejectsWith } from "../conformance/index.js";
 import { postgresDatabase, serverAvailable, sqliteDatabase, type TestDatabase } from "../sql/databases.js";
-import type { StorageConfig } from "../../src/manager/config.js";
+import type { StorageConfig } from "../../src/contracts/index.js";
+import { unguardedBackend } from "../../src/manager/manager.js";
 
 const msg = (body: string) => new Element("message", { type: "chat" }).c("body").t(body).root();
 
@@ -18,7 +19,7 @@ async function setup(t: TestContext, make: () => Promise<TestDatabase>) {
     await sm.close();
     await db.drop();
   });
-  const backend = (await sm.backendFor("example.com", "archive")).backend as SqlBackend;
+  const backend = (await unguardedBackend(sm, "example.com", "archive")).backend as SqlBackend;
   return { sm, backend };
 }
 
@@ -125,7 +126,7 @@ test("hosts with the same sql settings share one connection; other settings get 
     await one.drop();
     await two.drop();
   });
-  const engineOf = async (host: string) => ((await sm.backendFor(host, "roster")).backend as SqlBackend).engine;
+  const engineOf = async (host: string) => ((await unguardedBackend(sm, host, "roster")).backend as SqlBackend).engine;
   assert.equal(await engineOf("a.example"), await engineOf("b.example"));
   assert.notEqual(await engineOf("a.example"), await engineOf("other.example"));
 });

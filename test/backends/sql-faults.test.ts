@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { describe, test, type TestContext } from "node:test";
 import Database from "better-sqlite3";
-import { StorageManager } from "../../src/manager/manager.js";
+import { StorageManager } from "../../src/stores/storage-manager.js";
 import { Element } from "ltx";
 import { assertValue, collect, rejectsWith } from "../conformance/index.js";
 import { mysqlAdmin, mysqlDatabase, pgAdmin, postgresDatabase, serverAvailable, sqliteDatabase, type TestDatabase } from "../sql/databases.js";

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { test, type TestContext } from "node:test";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { StorageManager } from "../../src/manager/manager.js";
+import { StorageManager } from "../../src/stores/storage-manager.js";
 import { assertValue } from "../conformance/index.js";
 import { needService } from "../helpers/services.js";
 import { prosodyAvailable, ProsodyBatch } from "../helpers/prosody.js";

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, test, type TestContext } from "node:test";
 import { Element } from "ltx";
-import { StorageManager } from "../../src/manager/manager.js";
+import { StorageManager } from "../../src/stores/storage-manager.js";
 import { LuaTable, elementsEqual, type Value } from "../../src/values/index.js";
 import { needService } from "../helpers/services.js";
 import { prosodyAvailable, ProsodyBatch } from "../helpers/prosody.js";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe } from "node:test";
 import { Element } from "ltx";
-import type { ArchiveQuery, ArchiveStore } from "../../src/types.js";
+import type { ArchiveQuery, ArchiveStore } from "../../src/contracts/index.js";
 import { elementsEqual } from "../../src/values/index.js";
 import { collect, rejectsWith, withEnv, conformanceIt as it, type ConformanceTarget, type TestEnv } from "./context.js";
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { it as nodeIt } from "node:test";
-import { StorageManager } from "../../src/manager/manager.js";
-import type { StorageConfig } from "../../src/manager/config.js";
+import { StorageManager } from "../../src/stores/storage-manager.js";
+import type { StorageConfig } from "../../src/contracts/index.js";
 import { StorageError, type StorageCondition } from "../../src/errors.js";
 import { valuesEqual, type Value } from "../../src/values/index.js";
 

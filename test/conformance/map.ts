@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe } from "node:test";
-import { REMOVE } from "../../src/types.js";
+import { REMOVE } from "../../src/contracts/index.js";
 import { LuaTable } from "../../src/values/index.js";
 import { assertValue, collect, rejectsWith, withEnv, conformanceIt as it, type ConformanceTarget } from "./context.js";
 

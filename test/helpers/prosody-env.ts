@@ -13,7 +13,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import type { SqlOptions, StorageConfig } from "../../src/manager/config.js";
+import type { SqlOptions, StorageConfig } from "../../src/contracts/index.js";
 import type { TestContext } from "node:test";
 import { needService } from "./services.js";
 import { prosodyAvailable, prosodySqlDriverAvailable, type ProsodyHostOptions, type ProsodySetup, type ProsodySqlOptions } from "./prosody.js";

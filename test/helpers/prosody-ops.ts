@@ -8,7 +8,7 @@ import type { Element } from "ltx";
 import { decodeDumpValue, encodeDumpValue } from "../../src/format/dump/value.js";
 import type { Value } from "../../src/values/index.js";
 import { runProsody, type ProsodyOp, type ProsodyOpResult, type ProsodyResponse, type ProsodySetup } from "./prosody.js";
-import type { ArchiveDeleteQuery } from "../../src/types.js";
+import type { ArchiveDeleteQuery } from "../../src/contracts/index.js";
 
 /** A user as Prosody's storage API takes it: a name, or null for host-wide data (Lua nil). */
 export type ProsodyUser = string | null;

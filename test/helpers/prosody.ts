@@ -33,7 +33,7 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { commandWorks } from "./services.js";
-import type { SqlOptions } from "../../src/manager/config.js";
+import type { SqlOptions } from "../../src/contracts/index.js";
 
 export const LUA = "/usr/bin/lua5.4";
 export const PROSODY_SOURCES = "/usr/lib/prosody";

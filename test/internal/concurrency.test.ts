@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { StorageManager } from "../../src/manager/manager.js";
+import { StorageManager } from "../../src/stores/storage-manager.js";
 import { collect, rejectsWith } from "../conformance/context.js";
 import { chat, T0, withDataDir, withManager } from "./helpers.js";
 
@@ -51,7 +51,7 @@ describe("internal: two processes on one data directory", () => {
     withDataDir(async (dir) => {
       const { spawn } = await import("node:child_process");
       const script = `
-        import { StorageManager } from ${JSON.stringify(new URL("../../src/manager/manager.ts", import.meta.url).href)};
+        import { StorageManager } from ${JSON.stringify(new URL("../../src/stores/storage-manager.ts", import.meta.url).href)};
         const sm = new StorageManager({ data_path: ${JSON.stringify(dir)} });
         await (await sm.open("example.com", "roster")).set("juliet", { from: "child" });
         process.stdout.write("ready\\n");

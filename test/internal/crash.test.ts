@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFile, stat, truncate, writeFile, appendFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { StorageManager } from "../../src/manager/manager.js";
+import { StorageManager } from "../../src/stores/storage-manager.js";
 import { collect } from "../conformance/context.js";
 import { bodies, chat, T0, withDataDir } from "./helpers.js";
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { StorageManager } from "../../src/manager/manager.js";
-import type { ArchiveDeleteQuery, ArchiveQuery, ArchiveStore } from "../../src/types.js";
+import { StorageManager } from "../../src/stores/storage-manager.js";
+import type { ArchiveDeleteQuery, ArchiveQuery, ArchiveStore } from "../../src/contracts/index.js";
 import { chat, T0, withDataDir } from "./helpers.js";
 
 type Op =

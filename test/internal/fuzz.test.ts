@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { StorageError } from "../../src/errors.js";
-import { StorageManager } from "../../src/manager/manager.js";
+import { StorageManager } from "../../src/stores/storage-manager.js";
 import { collect } from "../conformance/context.js";
 import { chat, T0, withDataDir } from "./helpers.js";
 

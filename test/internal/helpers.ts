@@ -2,8 +2,8 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { Element } from "ltx";
-import { StorageManager } from "../../src/manager/manager.js";
-import type { StorageConfig } from "../../src/manager/config.js";
+import { StorageManager } from "../../src/stores/storage-manager.js";
+import type { StorageConfig } from "../../src/contracts/index.js";
 
 /** A fresh data directory for one test, removed afterwards. */
 export async function withDataDir(body: (dir: string) => Promise<void>): Promise<void> {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { StorageManager } from "../../src/manager/manager.js";
+import { StorageManager } from "../../src/stores/storage-manager.js";
 import { collect, rejectsWith } from "../conformance/context.js";
 import { bodies, chat, listFiles, T0, withDataDir, withManager } from "./helpers.js";
 

@@ -2,9 +2,10 @@ import assert from "node:assert/strict";
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { StorageManager } from "../../src/manager/manager.js";
+import { StorageManager } from "../../src/stores/storage-manager.js";
 import { collect } from "../conformance/context.js";
 import { chat, listFiles, T0, withDataDir, withManager } from "./helpers.js";
+import { unguardedBackend } from "../../src/manager/manager.js";
 
 describe("internal: files on disk", () => {
   it("is the default backend and lays files out as Prosody does", () =>
@@ -82,7 +83,7 @@ describe("internal: files on disk", () => {
       await (await sm.open("conference.example.com", "pubsub_ünï node", "archive")).append(null, null, chat("x"), T0);
       await mkdir(join(dir, "example%2ecom", "state"), { recursive: true }); // Prosody leaves empty store dirs
       await mkdir(join(dir, "_global"), { recursive: true });
-      const { backend } = await sm.backendFor("example.com", "roster");
+      const { backend } = await unguardedBackend(sm, "example.com", "roster");
       const found = await collect(backend.discover!());
       assert.deepEqual(found, [
         { host: "conference.example.com", store: "pubsub_ünï node", type: "archive" },

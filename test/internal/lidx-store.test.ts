@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { appendFile, readFile, stat, writeFile } from "node:fs/promises";
-import { StorageManager } from "../../src/manager/manager.js";
+import { StorageManager } from "../../src/stores/storage-manager.js";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { LIDX_MAGIC, readLidx } from "../../src/backends/internal/lidx.js";

@@ -5,7 +5,7 @@ import { Element } from "ltx";
 import { selectRecords, type ArchiveRecord } from "../../src/archive/query.js";
 import { ListIndex, type ScannedItem } from "../../src/backends/internal/list-index.js";
 import { selectPositions } from "../../src/backends/internal/list-query.js";
-import type { ArchiveQuery } from "../../src/types.js";
+import type { ArchiveQuery } from "../../src/contracts/index.js";
 
 const WITHS = ["a@x", "b@x", "c@x", undefined];
 

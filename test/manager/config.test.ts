@@ -64,7 +64,8 @@ describe("configuration", () => {
     invalid({ default_storage: "" }, /default_storage/);
     invalid({ data_path: "" }, /data_path/);
     invalid({ sql: { driver: "Oracle", database: "x" } }, /sql\.driver must be one of SQLite3, PostgreSQL, MySQL/);
-    invalid({ sql: { driver: "SQLite3" } }, /sql\.database/);
+    invalid({ sql: { driver: "PostgreSQL" } }, /sql\.database/);
+    invalid({ sql: { driver: "MySQL", database: "" } }, /sql\.database/);
     invalid({ sql: { driver: "PostgreSQL", database: "x", port: 70000 } }, /sql\.port/);
     invalid({ storage_archive_item_limit: -1 }, /storage_archive_item_limit/);
     invalid({ storage_archive_item_limit: 1.5 }, /storage_archive_item_limit/);

@@ -1,12 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Element } from "ltx";
-import { dump } from "../../src/migrate/dump.js";
-import { migrate } from "../../src/migrate/migrate.js";
-import { verifySources } from "../../src/migrate/verify.js";
-import { listHosts, listStores, listUsers } from "../../src/migrate/inspect.js";
-import { writeUserData } from "../../src/migrate/get.js";
-import type { DataSource } from "../../src/migrate/data-source.js";
+import { dump } from "../../src/jobs/dump.js";
+import { migrate } from "../../src/jobs/migrate.js";
+import { verifySources } from "../../src/jobs/verify.js";
+import { listHosts, listStores, listUsers } from "../../src/jobs/inspect.js";
+import { writeUserData } from "../../src/jobs/get.js";
+import type { DataSource } from "../../src/jobs/data-source.js";
 import { fillSample, memorySource } from "./sample.js";
 
 async function dumpText(source: DataSource, options = {}): Promise<string> {

@@ -8,11 +8,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { Element } from "ltx";
-import { StorageManager } from "../../src/manager/manager.js";
+import { StorageManager } from "../../src/stores/storage-manager.js";
 import { fillSample } from "./sample.js";
 import { main } from "../../src/cli/main.js";
 import { captureIO } from "../cli/io.js";
-import type { BulkWriter } from "../../src/migrate/target.js";
+import type { BulkWriter } from "../../src/jobs/target.js";
+import { unguardedBackend } from "../../src/manager/manager.js";
 
 const MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
 async function cli(argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
@@ -44,7 +45,7 @@ test("a migration killed half-way (SIGKILL) and run again completes with an iden
   const sm = new StorageManager({ storage: "sql", sql: { driver: "SQLite3", database: from } });
   await fillSample(sm, 10);
   // Written through the sql backend's bulk path: appending one by one would take most of the test.
-  const { backend } = await sm.backendFor("example.com", "archive");
+  const { backend } = await unguardedBackend(sm, "example.com", "archive");
   const N = 20_000;
   const items = [];
   for (let i = 0; i < N; i++) {

@@ -1,12 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { BackendFactory } from "../../src/backend.js";
+import type { BackendFactory } from "../../src/contracts/index.js";
 import { createMemoryBackend } from "../../src/backends/memory/index.js";
 import { StorageError } from "../../src/errors.js";
 import type { Element } from "ltx";
-import { migrate } from "../../src/migrate/migrate.js";
-import { discoverStores } from "../../src/migrate/discover.js";
-import type { ArchiveStore, KeyValStore } from "../../src/types.js";
+import { migrate } from "../../src/jobs/migrate.js";
+import { discoverStores } from "../../src/jobs/discover.js";
+import type { ArchiveStore, KeyValStore } from "../../src/contracts/index.js";
 import { chat, fillSample, memorySource, sameSnapshot, snapshot } from "./sample.js";
 
 test("discovery lists every host and store with its type, pubsub node archives included", async () => {

@@ -11,10 +11,10 @@ import { needService, commandWorks } from "../helpers/services.js";
 import { prosodyAvailable } from "../helpers/prosody.js";
 import { prosodyEnvForTest, type ProsodyEnv, type ProsodyEnvKind } from "../helpers/prosody-env.js";
 import { DATASET_HOSTS, datasetDifferences, datasetStores, expectedDataset, readWithProsody, writeDatasetWithProsody } from "../helpers/prosody-dataset.js";
-import { StorageManager } from "../../src/manager/manager.js";
-import { dump } from "../../src/migrate/dump.js";
-import { migrate } from "../../src/migrate/migrate.js";
-import type { DataSource } from "../../src/migrate/data-source.js";
+import { StorageManager } from "../../src/stores/storage-manager.js";
+import { dump } from "../../src/jobs/dump.js";
+import { migrate } from "../../src/jobs/migrate.js";
+import type { DataSource } from "../../src/jobs/data-source.js";
 import { main } from "../../src/cli/main.js";
 import { captureIO } from "../cli/io.js";
 

@@ -1,11 +1,11 @@
 import { Element } from "ltx";
-import { StorageManager } from "../../src/manager/manager.js";
-import type { StorageConfig } from "../../src/manager/config.js";
+import { StorageManager } from "../../src/stores/storage-manager.js";
+import type { StorageConfig } from "../../src/contracts/index.js";
 import { LuaTable, valuesEqual, type Value } from "../../src/values/index.js";
-import type { DataSource } from "../../src/migrate/data-source.js";
-import { discoverStores } from "../../src/migrate/discover.js";
-import { usersOf } from "../../src/migrate/users.js";
-import { archivePages } from "../../src/migrate/archive-pages.js";
+import type { DataSource } from "../../src/jobs/data-source.js";
+import { discoverStores } from "../../src/jobs/discover.js";
+import { usersOf } from "../../src/jobs/users.js";
+import { archivePages } from "../../src/jobs/archive-pages.js";
 
 export const HOSTS = ["example.com", "conference.example.com"];
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import pg from "pg";
 import mysql from "mysql2/promise";
 import { IN_CI } from "../helpers/services.js";
-import type { SqlOptions } from "../../src/manager/config.js";
+import type { SqlOptions } from "../../src/contracts/index.js";
 
 /** A database made for one test file, dropped with `drop()`. */
 export interface TestDatabase {

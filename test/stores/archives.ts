@@ -4,6 +4,7 @@ import { Element } from "ltx";
 import { assertValue, collect, rejectsWith, withEnv, type ConformanceTarget } from "../conformance/index.js";
 import { LuaTable } from "../../src/values/index.js";
 import type { MessageArchive } from "../../src/stores/message-archive.js";
+import { stores } from "../../src/stores/index.js";
 
 function chat(from: string, to: string, body: string): Element {
   return new Element("message", { from, to, type: "chat" }).c("body").t(body).root();
@@ -27,7 +28,7 @@ export function archiveStoreTests(target: ConformanceTarget): void {
   describe("message archive (XEP-0313 on the archive store)", () => {
     it("pages forwards and backwards with RSM, filters by with and time, counts", () =>
       withEnv(target, async ({ sm, host, user }) => {
-        const archive = sm.messageArchive(host);
+        const archive = stores(sm).messageArchive(host);
         const owner = user();
         const ids = await fill(archive, owner, host);
 
@@ -68,7 +69,7 @@ export function archiveStoreTests(target: ConformanceTarget): void {
 
     it("expires old messages and notes owners for Prosody's cleanup job", () =>
       withEnv(target, async ({ sm, host, user }) => {
-        const archive = sm.messageArchive(host);
+        const archive = stores(sm).messageArchive(host);
         const owner = user();
         const now = Math.floor(Date.now() / 1000);
         await archive.append(owner, chat("a@b.example", `${owner}@${host}`, "old"), { when: now - 10 * 86400 });
@@ -88,7 +89,7 @@ export function archiveStoreTests(target: ConformanceTarget): void {
       withEnv(
         target,
         async ({ sm, host, user }) => {
-          const archive = sm.messageArchive(host);
+          const archive = stores(sm).messageArchive(host);
           const owner = user();
           const raw = await sm.open(host, "archive", "archive");
           for (let i = 0; i < 100; i++) await archive.append(owner, chat("a@b.example", `${owner}@${host}`, `m${i}`));
@@ -109,7 +110,7 @@ export function archiveStoreTests(target: ConformanceTarget): void {
     it("keeps archiving preferences as mod_mam does", () =>
       withEnv(target, async ({ sm, host, user }) => {
         const name = user();
-        const prefs = sm.messageArchive(host).prefs;
+        const prefs = stores(sm).messageArchive(host).prefs;
         assert.equal(await prefs.get(name), undefined);
         await prefs.set(name, { default: "roster", always: ["Romeo@Montague.example"], never: ["tybalt@capulet.example"] });
         assertValue(
@@ -124,7 +125,7 @@ export function archiveStoreTests(target: ConformanceTarget): void {
       }));
 
     it("rejects a bad archive_expires_after", () =>
-      withEnv(target, async ({ sm, host }) => assert.throws(() => sm.messageArchive(host), /archive_expires_after/), {
+      withEnv(target, async ({ sm, host }) => assert.throws(() => stores(sm).messageArchive(host), /archive_expires_after/), {
         archive_expires_after: "soon",
       }));
   });
@@ -133,7 +134,7 @@ export function archiveStoreTests(target: ConformanceTarget): void {
     it("files stanzas by kind and answers queries with groupchat messages only", () =>
       withEnv(target, async ({ sm, user }) => {
         const muc = `conference.${user("h")}.example`;
-        const log = sm.mucLog(muc);
+        const log = stores(sm).mucLog(muc);
         const room = user("room");
         const groupchat = (body: string) =>
           new Element("message", { from: `${room}@${muc}/romeo`, type: "groupchat" }).c("body").t(body).root();
@@ -150,7 +151,7 @@ export function archiveStoreTests(target: ConformanceTarget): void {
   describe("offline messages", () => {
     it("holds messages as mod_offline does and hands them over once", () =>
       withEnv(target, async ({ sm, host, user }) => {
-        const offline = sm.offline(host);
+        const offline = stores(sm).offline(host);
         const name = user();
         await offline.store(name, chat("a@b.example", `${name}@${host}`, "one"));
         await offline.store(name, chat("a@b.example", `${name}@${host}`, "two"), 1700000000);

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { withEnv, type ConformanceTarget } from "../conformance/index.js";
 import { isStorageError } from "../../src/errors.js";
+import { stores } from "../../src/stores/index.js";
 
 /** Changes that read and rewrite one record, made at the same time through one manager. */
 export function concurrencyTests(target: ConformanceTarget): void {
@@ -10,18 +11,18 @@ export function concurrencyTests(target: ConformanceTarget): void {
       withEnv(target, async ({ sm, host, user }) => {
         const name = user();
         const jids = Array.from({ length: 12 }, (_, i) => `contact${i}@example.org`);
-        await Promise.all(jids.map((jid) => sm.roster(host).setItem(name, { jid, subscription: "none", groups: [] })));
-        const roster = await sm.roster(host).get(name);
+        await Promise.all(jids.map((jid) => stores(sm).roster(host).setItem(name, { jid, subscription: "none", groups: [] })));
+        const roster = await stores(sm).roster(host).get(name);
         assert.deepEqual(roster.items.map((item) => item.jid).sort(), [...jids].sort());
         assert.equal(roster.version, jids.length, "one version bump per change");
 
-        await Promise.all(jids.map((jid) => sm.blocklist(host).block(name, [jid])));
-        assert.equal((await sm.blocklist(host).list(name)).length, jids.length);
+        await Promise.all(jids.map((jid) => stores(sm).blocklist(host).block(name, [jid])));
+        assert.equal((await stores(sm).blocklist(host).list(name)).length, jids.length);
 
         const muc = `rooms.${host}`;
         const rooms = Array.from({ length: 8 }, (_, i) => `room${i}@${muc}`);
-        await Promise.all(rooms.map((jid) => sm.muc(muc).save({ jid, config: {}, affiliations: {}, affiliationData: {} })));
-        assert.deepEqual((await sm.muc(muc).rooms()).sort(), [...rooms].sort());
+        await Promise.all(rooms.map((jid) => stores(sm).muc(muc).save({ jid, config: {}, affiliations: {}, affiliationData: {} })));
+        assert.deepEqual((await stores(sm).muc(muc).rooms()).sort(), [...rooms].sort());
       }));
 
     it("create one account once", () =>

@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import { Element } from "ltx";
 import { assertValue, rejectsWith, withEnv, type ConformanceTarget } from "../conformance/index.js";
 import { LuaTable } from "../../src/values/index.js";
+import { stores } from "../../src/stores/index.js";
 
 function vcard(fn: string): Element {
   return new Element("vCard", { xmlns: "vcard-temp" }).c("FN").t(fn).up().c("NICKNAME").t("R").root();
@@ -14,7 +15,7 @@ export function profileTests(target: ConformanceTarget): void {
     it("stores the element preserialized, as mod_vcard does", () =>
       withEnv(target, async ({ sm, host, user }) => {
         const name = user();
-        await sm.vcard(host).set(name, vcard("Romeo Montague"));
+        await stores(sm).vcard(host).set(name, vcard("Romeo Montague"));
         const raw = await (await sm.open(host, "vcard")).get(name);
         assertValue(
           raw,
@@ -25,19 +26,19 @@ export function profileTests(target: ConformanceTarget): void {
             [2, new LuaTable([["name", "NICKNAME"], ["attr", {}], [1, "R"]])],
           ]),
         );
-        const back = await sm.vcard(host).get(name);
+        const back = await stores(sm).vcard(host).get(name);
         assert.equal(String(back), String(vcard("Romeo Montague")));
-        await sm.vcard(host).set(null, vcard("The server"));
-        assert.equal((await sm.vcard(host).get(null))?.getChildText("FN"), "The server");
-        await sm.vcard(host).delete(name);
-        assert.equal(await sm.vcard(host).get(name), undefined);
+        await stores(sm).vcard(host).set(null, vcard("The server"));
+        assert.equal((await stores(sm).vcard(host).get(null))?.getChildText("FN"), "The server");
+        await stores(sm).vcard(host).delete(name);
+        assert.equal(await stores(sm).vcard(host).get(name), undefined);
       }));
 
     it("rejects elements that are not vcard-temp vCards", () =>
       withEnv(target, async ({ sm, host, user }) => {
-        await rejectsWith(sm.vcard(host).set(user(), new Element("vCard")), "invalid-input", /vcard-temp/);
-        await rejectsWith(sm.vcard(host).set(user(), new Element("vcard", { xmlns: "vcard-temp" })), "invalid-input");
-        await rejectsWith(sm.vcard(host).set(user(), "<vCard/>" as unknown as Element), "invalid-input");
+        await rejectsWith(stores(sm).vcard(host).set(user(), new Element("vCard")), "invalid-input", /vcard-temp/);
+        await rejectsWith(stores(sm).vcard(host).set(user(), new Element("vcard", { xmlns: "vcard-temp" })), "invalid-input");
+        await rejectsWith(stores(sm).vcard(host).set(user(), "<vCard/>" as unknown as Element), "invalid-input");
       }));
   });
 
@@ -46,7 +47,7 @@ export function profileTests(target: ConformanceTarget): void {
       withEnv(target, async ({ sm, host, user }) => {
         const name = user();
         const notes = new Element("storage", { xmlns: "storage:rosternotes" }).c("note", { jid: "a@b" }).t("hi").root();
-        await sm.privateXml(host).set(name, notes);
+        await stores(sm).privateXml(host).set(name, notes);
         const raw = (await (await sm.open(host, "private", "map")).get(name, "storage:storage:rosternotes")) as LuaTable;
         assertValue(
           raw,
@@ -56,14 +57,14 @@ export function profileTests(target: ConformanceTarget): void {
             [1, new LuaTable([["name", "note"], ["attr", { jid: "a@b" }], [1, "hi"]])],
           ]),
         );
-        assert.equal(String(await sm.privateXml(host).get(name, "storage", "storage:rosternotes")), String(notes));
-        await sm.privateXml(host).set(name, new Element("exodus", { xmlns: "exodus:prefs" }).c("x").root());
-        assert.deepEqual((await sm.privateXml(host).all(name)).map((el) => el.attrs.xmlns).sort(), ["exodus:prefs", "storage:rosternotes"]);
-        await sm.privateXml(host).set(name, new Element("storage", { xmlns: "storage:rosternotes" }));
-        assert.equal(await sm.privateXml(host).get(name, "storage", "storage:rosternotes"), undefined);
-        await sm.privateXml(host).remove(name, "exodus", "exodus:prefs");
-        assert.deepEqual(await sm.privateXml(host).all(name), []);
-        await rejectsWith(sm.privateXml(host).set(name, new Element("storage")), "invalid-input");
+        assert.equal(String(await stores(sm).privateXml(host).get(name, "storage", "storage:rosternotes")), String(notes));
+        await stores(sm).privateXml(host).set(name, new Element("exodus", { xmlns: "exodus:prefs" }).c("x").root());
+        assert.deepEqual((await stores(sm).privateXml(host).all(name)).map((el) => el.attrs.xmlns).sort(), ["exodus:prefs", "storage:rosternotes"]);
+        await stores(sm).privateXml(host).set(name, new Element("storage", { xmlns: "storage:rosternotes" }));
+        assert.equal(await stores(sm).privateXml(host).get(name, "storage", "storage:rosternotes"), undefined);
+        await stores(sm).privateXml(host).remove(name, "exodus", "exodus:prefs");
+        assert.deepEqual(await stores(sm).privateXml(host).all(name), []);
+        await rejectsWith(stores(sm).privateXml(host).set(name, new Element("storage")), "invalid-input");
       }));
   });
 
@@ -71,7 +72,7 @@ export function profileTests(target: ConformanceTarget): void {
     it("keeps mod_blocklist's table and reads older `true` entries", () =>
       withEnv(target, async ({ sm, host, user }) => {
         const name = user();
-        const blocklist = sm.blocklist(host);
+        const blocklist = stores(sm).blocklist(host);
         await blocklist.block(name, ["Spam@Evil.example", "evil.example", "x@y.example/res"]);
         const raw = (await (await sm.open(host, "blocklist")).get(name)) as LuaTable;
         assert.ok(raw instanceof LuaTable);
@@ -100,7 +101,7 @@ export function profileTests(target: ConformanceTarget): void {
     it("stores lists as mod_privacy did and checks rules", () =>
       withEnv(target, async ({ sm, host, user }) => {
         const name = user();
-        const privacy = sm.privacy(host);
+        const privacy = stores(sm).privacy(host);
         await privacy.setList(name, {
           name: "work",
           items: [

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Element } from "ltx";
-import { StorageManager } from "../../src/manager/manager.js";
+import { StorageManager } from "../../src/stores/storage-manager.js";
 import { LuaTable, type Value } from "../../src/values/index.js";
 import { needService } from "../helpers/services.js";
 import { ProsodyBatch, prosodyAvailable } from "../helpers/prosody.js";
@@ -11,6 +11,7 @@ import { makeProsodyEnv, prosodyEnvAvailable, type ProsodyEnvKind } from "../hel
 import { preserialize } from "../helpers/prosody-dataset.js";
 import { assertValue } from "../conformance/index.js";
 import { runLuaScript } from "./lua.js";
+import { stores } from "../../src/stores/index.js";
 
 const HOST = "example.com";
 const MUC = "conference.example.com";
@@ -30,29 +31,29 @@ function entry(title: string): Element {
 /** Writes one of each kind of data through the typed stores. */
 async function writeWithXmppstore(sm: StorageManager): Promise<{ archiveIds: string[] }> {
   await sm.accounts(HOST).create("romeo", "wherefore ärt");
-  await sm.accountDetails(HOST).set("romeo", { name: "Romeo", email: "romeo@example.com", registered: 1700000000 });
-  const roster = sm.roster(HOST);
+  await stores(sm).accountDetails(HOST).set("romeo", { name: "Romeo", email: "romeo@example.com", registered: 1700000000 });
+  const roster = stores(sm).roster(HOST);
   await roster.setItem("romeo", { jid: "juliet@capulet.example", name: "Juliet", subscription: "both", groups: ["Capulets"] });
   await roster.setItem("romeo", { jid: "benvolio@montague.example", subscription: "none", ask: "subscribe", groups: [] });
   await roster.addPending("romeo", "tybalt@capulet.example");
-  await sm.vcard(HOST).set("romeo", vcard());
-  await sm.privateXml(HOST).set("romeo", bookmarks());
-  await sm.blocklist(HOST).block("romeo", ["tybalt@capulet.example"]);
-  await sm.privacy(HOST).setList("romeo", { name: "quiet", items: [{ type: "jid", value: "tybalt@capulet.example", action: "deny", order: 1 }] });
-  await sm.privacy(HOST).setDefault("romeo", "quiet");
+  await stores(sm).vcard(HOST).set("romeo", vcard());
+  await stores(sm).privateXml(HOST).set("romeo", bookmarks());
+  await stores(sm).blocklist(HOST).block("romeo", ["tybalt@capulet.example"]);
+  await stores(sm).privacy(HOST).setList("romeo", { name: "quiet", items: [{ type: "jid", value: "tybalt@capulet.example", action: "deny", order: 1 }] });
+  await stores(sm).privacy(HOST).setDefault("romeo", "quiet");
   const archiveIds = [];
   for (let i = 0; i < 3; i++) {
     const message = new Element("message", { from: "juliet@capulet.example/balcony", to: `romeo@${HOST}`, type: "chat" }).c("body").t(`m${i}`).root();
-    archiveIds.push(await sm.messageArchive(HOST).append("romeo", message, { when: 1700000000 + i }));
+    archiveIds.push(await stores(sm).messageArchive(HOST).append("romeo", message, { when: 1700000000 + i }));
   }
-  await sm.messageArchive(HOST).prefs.set("romeo", { default: "roster", always: ["juliet@capulet.example"], never: ["tybalt@capulet.example"] });
-  await sm.offline(HOST).store("romeo", new Element("message", { to: `romeo@${HOST}` }).c("body").t("while away").root(), 1700000100);
+  await stores(sm).messageArchive(HOST).prefs.set("romeo", { default: "roster", always: ["juliet@capulet.example"], never: ["tybalt@capulet.example"] });
+  await stores(sm).offline(HOST).store("romeo", new Element("message", { to: `romeo@${HOST}` }).c("body").t("while away").root(), 1700000100);
   const groupchat = new Element("message", { from: `lounge@${MUC}/romeo`, type: "groupchat" }).c("body").t("hello room").root();
-  await sm.mucLog(MUC).append(`lounge@${MUC}`, groupchat, { when: 1700000200 });
-  await sm.muc(MUC).save({ jid: `lounge@${MUC}`, config: { name: "The Lounge", persistent: true }, affiliations: { "romeo@example.com": "owner" }, affiliationData: {} });
-  await sm.pubsub(PUBSUB).setNode({ name: "news", config: { max_items: 10, persist_items: true }, subscribers: {}, affiliations: { "romeo@example.com": "owner" } });
-  await sm.pubsub(PUBSUB).publish("news", "item1", entry("Hello"));
-  const pep = sm.pep(HOST).of("romeo");
+  await stores(sm).mucLog(MUC).append(`lounge@${MUC}`, groupchat, { when: 1700000200 });
+  await stores(sm).muc(MUC).save({ jid: `lounge@${MUC}`, config: { name: "The Lounge", persistent: true }, affiliations: { "romeo@example.com": "owner" }, affiliationData: {} });
+  await stores(sm).pubsub(PUBSUB).setNode({ name: "news", config: { max_items: 10, persist_items: true }, subscribers: {}, affiliations: { "romeo@example.com": "owner" } });
+  await stores(sm).pubsub(PUBSUB).publish("news", "item1", entry("Hello"));
+  const pep = stores(sm).pep(HOST).of("romeo");
   await pep.setNode({ name: NICK, config: { max_items: 1 }, subscribers: {}, affiliations: { "romeo@example.com": "owner" } });
   await pep.publish(NICK, "current", new Element("nick", { xmlns: NICK }).t("Romeo"));
   return { archiveIds };

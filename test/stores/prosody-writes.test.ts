@@ -3,13 +3,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Element } from "ltx";
-import { StorageManager } from "../../src/manager/manager.js";
+import { StorageManager } from "../../src/stores/storage-manager.js";
 import { needService } from "../helpers/services.js";
 import { ProsodyBatch, prosodyAvailable } from "../helpers/prosody.js";
 import { makeProsodyEnv, prosodyEnvAvailable, type ProsodyEnvKind } from "../helpers/prosody-env.js";
 import { DATASET_HOSTS, DATASET_USERS, HOST, LONG_USER, MUC_HOST, PUBSUB_HOST, writeDatasetWithProsody } from "../helpers/prosody-dataset.js";
 import { collect, rejectsWith } from "../conformance/index.js";
 import { runLuaScript } from "./lua.js";
+import { stores } from "../../src/stores/index.js";
 
 const NICK = "http://jabber.org/protocol/nick";
 
@@ -55,9 +56,9 @@ for (const kind of ["internal", "sqlite"] as const satisfies ProsodyEnvKind[]) {
       assert.equal(await accounts.verify("made-sha-256", "Sésame ouvre-toi"), true, "SHA-256 records verify on a SHA-1 host");
       assert.equal(await accounts.verify("made-sha-256", "sésame ouvre-toi"), false);
       assert.equal((await collect(accounts.users())).length, DATASET_USERS.length + 2);
-      assert.equal((await sm.accountDetails(HOST).get("juliet"))?.email, "juliet@capulet.example");
+      assert.equal((await stores(sm).accountDetails(HOST).get("juliet"))?.email, "juliet@capulet.example");
 
-      const roster = await sm.roster(HOST).get("juliet");
+      const roster = await stores(sm).roster(HOST).get("juliet");
       assert.equal(roster.version, 7);
       assert.deepEqual([...roster.pending.keys()].sort(), ["stranger1@elsewhere.example", "用户@example.com"]);
       const romeo = roster.items.find((item) => item.jid === "romeo@montague.example");
@@ -65,27 +66,27 @@ for (const kind of ["internal", "sqlite"] as const satisfies ProsodyEnvKind[]) {
       assert.deepEqual(romeo!.groups.sort(), ["Family & Friends", "Montague"]);
       assert.equal(roster.items.find((item) => item.jid === "under_score@example.com")?.ask, "subscribe");
       assert.equal(roster.items.length, 6);
-      assert.equal((await sm.roster(HOST).get(LONG_USER)).items[0]!.groups[0], "100%");
+      assert.equal((await stores(sm).roster(HOST).get(LONG_USER)).items[0]!.groups[0], "100%");
 
-      const vcard = await sm.vcard(HOST).get("juliet");
+      const vcard = await stores(sm).vcard(HOST).get("juliet");
       assert.equal(vcard?.getChildText("FN"), "Juliet Capulet");
       assert.equal(vcard?.getChildText("DESC"), 'Wherefore art thou?\nLine two: "quoted" <b>');
-      assert.equal((await sm.vcard(HOST).get("用户"))?.getChildText("FN"), "用户 😀");
+      assert.equal((await stores(sm).vcard(HOST).get("用户"))?.getChildText("FN"), "用户 😀");
 
-      const bookmarks = await sm.privateXml(HOST).get("juliet", "storage", "storage:bookmarks");
+      const bookmarks = await stores(sm).privateXml(HOST).get("juliet", "storage", "storage:bookmarks");
       assert.equal(bookmarks?.getChild("conference")?.attrs.jid, "lounge@conference.example.com");
-      assert.equal((await sm.privateXml(HOST).all("juliet")).length, 2);
-      assert.equal((await sm.privateXml(HOST).get("under_score", "prefs", "urn:example:prefs"))?.attrs["xml:lang"], "de");
+      assert.equal((await stores(sm).privateXml(HOST).all("juliet")).length, 2);
+      assert.equal((await stores(sm).privateXml(HOST).get("under_score", "prefs", "urn:example:prefs"))?.attrs["xml:lang"], "de");
 
-      assert.deepEqual((await sm.blocklist(HOST).list("juliet")).map((b) => b.jid).sort(), ["evil.example", "tybalt@capulet.example"]);
-      const privacy = await sm.privacy(HOST).get("2024-01-01");
+      assert.deepEqual((await stores(sm).blocklist(HOST).list("juliet")).map((b) => b.jid).sort(), ["evil.example", "tybalt@capulet.example"]);
+      const privacy = await stores(sm).privacy(HOST).get("2024-01-01");
       assert.equal(privacy.default, "block-spam");
       assert.deepEqual(privacy.lists[0]!.items, [
         { type: "jid", value: "spam@spam.example", action: "deny", order: 1, stanzas: ["message"] },
         { action: "allow", order: 2 },
       ]);
 
-      const archive = sm.messageArchive(HOST);
+      const archive = stores(sm).messageArchive(HOST);
       const page = await archive.query("juliet", { rsm: { max: 5 } });
       assert.deepEqual([page.items.length, page.count, page.complete, page.first], [5, 12, false, page.items[0]!.id]);
       const next = await archive.query("juliet", { rsm: { max: 10, after: page.last } });
@@ -94,23 +95,23 @@ for (const kind of ["internal", "sqlite"] as const satisfies ProsodyEnvKind[]) {
       const last = await archive.query("juliet", { rsm: { max: 2, before: true } });
       assert.deepEqual(last.items.map((item) => item.id), next.items.slice(-2).map((item) => item.id));
 
-      const log = await sm.mucLog(MUC_HOST).query(`lounge@${MUC_HOST}`, {});
+      const log = await stores(sm).mucLog(MUC_HOST).query(`lounge@${MUC_HOST}`, {});
       assert.deepEqual(log.items.map((item) => item.value.getChildText("body")), ["Hello room!", 'Hi "all" <3', "你好"]);
-      const muc = sm.muc(MUC_HOST);
+      const muc = stores(sm).muc(MUC_HOST);
       assert.deepEqual((await muc.rooms()).sort(), [`café@${MUC_HOST}`, `lounge@${MUC_HOST}`]);
       const lounge = await muc.get(`lounge@${MUC_HOST}`);
       assert.equal(lounge?.config.name, "The Lounge");
       assert.deepEqual(lounge?.affiliations, { "juliet@example.com": "owner", "romeo@montague.example": "member", "tybalt@capulet.example": "outcast" });
       assert.deepEqual(lounge?.affiliationData, { "juliet@example.com": { reserved_nickname: "juliet" } });
 
-      assert.deepEqual((await sm.offline(HOST).list("juliet")).map((item) => item.value.getChildText("body")), ["later"]);
+      assert.deepEqual((await stores(sm).offline(HOST).list("juliet")).map((item) => item.value.getChildText("body")), ["later"]);
 
-      const pubsub = sm.pubsub(PUBSUB_HOST);
+      const pubsub = stores(sm).pubsub(PUBSUB_HOST);
       assert.deepEqual((await pubsub.nodes()).sort(), ["princely_musings", "ünïcode node"]);
       assert.equal((await pubsub.getNode("princely_musings"))?.config.max_items, 256);
       const posts = await pubsub.items("ünïcode node");
       assert.deepEqual(posts.map((item) => item.payload.getChildText("title")), ["Post 2 on ünïcode node", "Post 1 on ünïcode node"]);
-      const pep = sm.pep(HOST).of("juliet");
+      const pep = stores(sm).pep(HOST).of("juliet");
       assert.equal((await pep.nodes()).length, 2);
       assert.equal((await pep.getItem(NICK, "current"))?.payload.getText(), "Jules ❤");
     });

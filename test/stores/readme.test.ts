@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Element, StorageManager, finElement, parseMamQuery } from "../../src/index.js";
+import { stores } from "../../src/stores/index.js";
 
 test("the README's typed-store examples run", async () => {
   const sm = new StorageManager({ storage: "memory" });
@@ -17,27 +18,27 @@ test("the README's typed-store examples run", async () => {
     assert.equal(await accounts.exists("juliet"), true);
     for await (const user of accounts.users()) assert.equal(user, "juliet");
     await accounts.delete("juliet");
-    await sm.accountDetails("example.com").set("juliet", { name: "Juliet", email: "j@example.com" });
+    await stores(sm).accountDetails("example.com").set("juliet", { name: "Juliet", email: "j@example.com" });
 
-    const roster = sm.roster("example.com");
+    const roster = stores(sm).roster("example.com");
     await roster.setItem("juliet", { jid: "romeo@montague.example", name: "Romeo", subscription: "both", groups: ["Friends"] });
     await roster.addPending("juliet", "tybalt@capulet.example", presenceStanza);
     const { items, version, pending } = await roster.get("juliet");
     assert.deepEqual([items.length, version, pending.size], [1, 2, 1]);
     await roster.removeItem("juliet", "romeo@montague.example");
 
-    await sm.vcard("example.com").set("juliet", new Element("vCard", { xmlns: "vcard-temp" }).c("FN").t("Juliet").root());
-    assert.equal((await sm.vcard("example.com").get("juliet"))?.getChildText("FN"), "Juliet");
+    await stores(sm).vcard("example.com").set("juliet", new Element("vCard", { xmlns: "vcard-temp" }).c("FN").t("Juliet").root());
+    assert.equal((await stores(sm).vcard("example.com").get("juliet"))?.getChildText("FN"), "Juliet");
     const bookmarks = new Element("storage", { xmlns: "storage:bookmarks" }).c("conference", { jid: "lounge@conference.example.com" }).root();
-    await sm.privateXml("example.com").set("juliet", bookmarks);
-    assert.ok(await sm.privateXml("example.com").get("juliet", "storage", "storage:bookmarks"));
-    await sm.blocklist("example.com").block("juliet", ["tybalt@capulet.example"]);
-    assert.equal((await sm.blocklist("example.com").list("juliet")).length, 1);
-    await sm.blocklist("example.com").unblock("juliet");
-    await sm.privacy("example.com").setList("juliet", { name: "quiet", items: [{ type: "jid", value: "tybalt@capulet.example", action: "deny", order: 1, stanzas: ["message"] }] });
-    await sm.privacy("example.com").setDefault("juliet", "quiet");
+    await stores(sm).privateXml("example.com").set("juliet", bookmarks);
+    assert.ok(await stores(sm).privateXml("example.com").get("juliet", "storage", "storage:bookmarks"));
+    await stores(sm).blocklist("example.com").block("juliet", ["tybalt@capulet.example"]);
+    assert.equal((await stores(sm).blocklist("example.com").list("juliet")).length, 1);
+    await stores(sm).blocklist("example.com").unblock("juliet");
+    await stores(sm).privacy("example.com").setList("juliet", { name: "quiet", items: [{ type: "jid", value: "tybalt@capulet.example", action: "deny", order: 1, stanzas: ["message"] }] });
+    await stores(sm).privacy("example.com").setDefault("juliet", "quiet");
 
-    const mam = sm.messageArchive("example.com");
+    const mam = stores(sm).messageArchive("example.com");
     await mam.append("juliet", message);
     const page = await mam.query("juliet", { with: "romeo@montague.example", rsm: { max: 20, before: true } });
     assert.equal(page.items.length, 1);
@@ -46,21 +47,21 @@ test("the README's typed-store examples run", async () => {
     assert.equal(reply.getChild("fin")?.attrs.complete, "true");
     await mam.expireAll();
     await mam.prefs.set("juliet", { default: "roster", always: ["romeo@montague.example"], never: [] });
-    await sm.mucLog("conference.example.com").query("lounge@conference.example.com", { rsm: { max: 50 } });
+    await stores(sm).mucLog("conference.example.com").query("lounge@conference.example.com", { rsm: { max: 50 } });
 
-    await sm.offline("example.com").store("juliet", message);
-    assert.equal((await sm.offline("example.com").take("juliet")).length, 1);
+    await stores(sm).offline("example.com").store("juliet", message);
+    assert.equal((await stores(sm).offline("example.com").take("juliet")).length, 1);
 
-    const muc = sm.muc("conference.example.com");
+    const muc = stores(sm).muc("conference.example.com");
     await muc.save({ jid: "lounge@conference.example.com", config: { name: "The Lounge", persistent: true }, affiliations: { "juliet@example.com": "owner" }, affiliationData: {} });
     await muc.setAffiliation("lounge@conference.example.com", "tybalt@capulet.example", "outcast");
     assert.deepEqual(await muc.rooms(), ["lounge@conference.example.com"]);
 
-    const pubsub = sm.pubsub("pubsub.example.com");
+    const pubsub = stores(sm).pubsub("pubsub.example.com");
     await pubsub.setNode({ name: "news", config: { max_items: 10 }, subscribers: {}, affiliations: { "juliet@example.com": "owner" } });
     await pubsub.publish("news", null, new Element("entry", { xmlns: "http://www.w3.org/2005/Atom" }));
     assert.equal((await pubsub.items("news")).length, 1);
-    const pep = sm.pep("example.com").of("juliet");
+    const pep = stores(sm).pep("example.com").of("juliet");
     await pep.publish("http://jabber.org/protocol/nick", "current", new Element("nick", { xmlns: "http://jabber.org/protocol/nick" }).t("Jules"));
   } finally {
     await sm.close();

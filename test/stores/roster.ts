@@ -3,13 +3,14 @@ import { describe, it } from "node:test";
 import { Element } from "ltx";
 import { assertValue, rejectsWith, withEnv, type ConformanceTarget } from "../conformance/index.js";
 import { LuaTable } from "../../src/values/index.js";
+import { stores } from "../../src/stores/index.js";
 
 /** Rosters: the API, and the exact table rostermanager reads and writes. */
 export function rosterTests(target: ConformanceTarget): void {
   describe("roster", () => {
     it("keeps items and metadata in Prosody's shape, bumping the version on each change", () =>
       withEnv(target, async ({ sm, host, user }) => {
-        const roster = sm.roster(host);
+        const roster = stores(sm).roster(host);
         const name = user();
         assert.deepEqual(await roster.get(name), { items: [], version: undefined, pending: new Map() });
         await roster.setItem(name, { jid: "Juliet@Capulet.example", name: "Juliet", subscription: "both", groups: ["Friends", "Verona"] });
@@ -53,7 +54,7 @@ export function rosterTests(target: ConformanceTarget): void {
             ["mercutio@verona.example", { subscription: "none", approved: "true", groups: {}, custom: 1 }],
           ]),
         );
-        const roster = sm.roster(host);
+        const roster = stores(sm).roster(host);
         const loaded = await roster.get(name);
         const pending = loaded.pending.get("romeo@montague.example");
         assert.ok(pending instanceof Element);
@@ -75,14 +76,14 @@ export function rosterTests(target: ConformanceTarget): void {
       withEnv(target, async ({ sm, host, user }) => {
         const name = user();
         const presence = new Element("presence", { type: "subscribe", from: "romeo@montague.example" }).c("status").t("hi").root();
-        await sm.roster(host).addPending(name, "romeo@montague.example", presence);
-        const pending = (await sm.roster(host).get(name)).pending.get("romeo@montague.example");
+        await stores(sm).roster(host).addPending(name, "romeo@montague.example", presence);
+        const pending = (await stores(sm).roster(host).get(name)).pending.get("romeo@montague.example");
         assert.ok(pending instanceof Element && pending.getChildText("status") === "hi");
       }));
 
     it("rejects bad JIDs, bad subscriptions and the user's own JID", () =>
       withEnv(target, async ({ sm, host, user }) => {
-        const roster = sm.roster(host);
+        const roster = stores(sm).roster(host);
         const name = user();
         await rejectsWith(roster.setItem(name, { jid: "a@b/c", subscription: "none", groups: [] }), "invalid-input");
         await rejectsWith(roster.setItem(name, { jid: "bad jid@x", subscription: "none", groups: [] }), "invalid-input");

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Element } from "ltx";
 import { assertValue, collect, rejectsWith, withEnv, type ConformanceTarget } from "../conformance/index.js";
+import { stores } from "../../src/stores/index.js";
 
 function entry(title: string): Element {
   return new Element("entry", { xmlns: "http://www.w3.org/2005/Atom" }).c("title").t(title).root();
@@ -13,7 +14,7 @@ export function serviceTests(target: ConformanceTarget): void {
     it("saves rooms in mod_muc's new format and lists them as persistent", () =>
       withEnv(target, async ({ sm, user }) => {
         const host = `conference.${user("h")}.example`;
-        const muc = sm.muc(host);
+        const muc = stores(sm).muc(host);
         const jid = `${user("lounge")}@${host}`;
         const node = jid.split("@")[0]!;
         await muc.save({
@@ -49,13 +50,13 @@ export function serviceTests(target: ConformanceTarget): void {
           _data: { subject: "Hi" },
           _affiliations: { "a@example.com": "admin" },
         });
-        const room = await sm.muc(host).get(`old@${host}`);
+        const room = await stores(sm).muc(host).get(`old@${host}`);
         assert.deepEqual(room, { jid: `old@${host}`, config: { subject: "Hi" }, affiliations: { "a@example.com": "admin" }, affiliationData: {} });
-        await rejectsWith(sm.muc(host).get("old@elsewhere.example"), "invalid-input");
-        await rejectsWith(sm.muc(host).get(host), "invalid-input");
-        await rejectsWith(sm.muc(host).setAffiliation(`missing@${host}`, "a@b", "member"), "item-not-found");
+        await rejectsWith(stores(sm).muc(host).get("old@elsewhere.example"), "invalid-input");
+        await rejectsWith(stores(sm).muc(host).get(host), "invalid-input");
+        await rejectsWith(stores(sm).muc(host).setAffiliation(`missing@${host}`, "a@b", "member"), "item-not-found");
         await rejectsWith(
-          sm.muc(host).save({ jid: `x@${host}`, config: {}, affiliations: { "a@b": "king" as "owner" }, affiliationData: {} }),
+          stores(sm).muc(host).save({ jid: `x@${host}`, config: {}, affiliations: { "a@b": "king" as "owner" }, affiliationData: {} }),
           "invalid-input",
         );
       }));
@@ -65,7 +66,7 @@ export function serviceTests(target: ConformanceTarget): void {
     it("keeps nodes in pubsub_nodes and items in the pubsub_<node> archive", () =>
       withEnv(target, async ({ sm, user }) => {
         const host = `pubsub.${user("h")}.example`;
-        const pubsub = sm.pubsub(host);
+        const pubsub = stores(sm).pubsub(host);
         await pubsub.setNode({ name: "princely_musings", config: { max_items: 2, persist_items: true }, subscribers: {}, affiliations: { "hamlet@denmark.lit": "owner" } });
         assertValue(await (await sm.open(host, "pubsub_nodes")).get("princely_musings"), {
           name: "princely_musings",
@@ -98,7 +99,7 @@ export function serviceTests(target: ConformanceTarget): void {
     it("keeps each user's nodes in the pep map and items in pep_<node>", () =>
       withEnv(target, async ({ sm, host, user }) => {
         const name = user();
-        const pep = sm.pep(host).of(name);
+        const pep = stores(sm).pep(host).of(name);
         await pep.setNode({ name: "urn:xmpp:avatar:data", config: { max_items: 1 }, subscribers: {}, affiliations: {} });
         await pep.publish("urn:xmpp:avatar:data", "abc", new Element("data", { xmlns: "urn:xmpp:avatar:data" }).t("AAAA"));
         assertValue(await (await sm.open(host, "pep", "map")).get(name, "urn:xmpp:avatar:data"), {
@@ -110,7 +111,7 @@ export function serviceTests(target: ConformanceTarget): void {
         assert.deepEqual(await pep.nodes(), ["urn:xmpp:avatar:data"]);
         const raw = await collect(await (await sm.open(host, "pep_urn:xmpp:avatar:data", "archive")).find(name));
         assert.deepEqual(raw.map((item) => item.id), ["abc"]);
-        assert.deepEqual(await collect(sm.pep(host).owners()), [name]);
+        assert.deepEqual(await collect(stores(sm).pep(host).owners()), [name]);
 
         await (await sm.open(host, "pep", "map")).set(name, "legacy", true);
         assert.deepEqual(await pep.getNode("legacy"), { name: "legacy", config: {}, subscribers: {}, affiliations: {} });
@@ -121,13 +122,13 @@ export function serviceTests(target: ConformanceTarget): void {
     it("keeps mod_register's fields with the registration time", () =>
       withEnv(target, async ({ sm, host, user }) => {
         const name = user();
-        await sm.accountDetails(host).set(name, { name: "Romeo", email: "romeo@example.com" });
-        const details = await sm.accountDetails(host).get(name);
+        await stores(sm).accountDetails(host).set(name, { name: "Romeo", email: "romeo@example.com" });
+        const details = await stores(sm).accountDetails(host).get(name);
         assert.equal(details?.email, "romeo@example.com");
         assert.equal(typeof details?.registered, "number");
-        await rejectsWith(sm.accountDetails(host).set(name, { registered: "yesterday" as unknown as number }), "invalid-input");
-        await sm.accountDetails(host).delete(name);
-        assert.equal(await sm.accountDetails(host).get(name), undefined);
+        await rejectsWith(stores(sm).accountDetails(host).set(name, { registered: "yesterday" as unknown as number }), "invalid-input");
+        await stores(sm).accountDetails(host).delete(name);
+        assert.equal(await stores(sm).accountDetails(host).get(name), undefined);
       }));
   });
 }

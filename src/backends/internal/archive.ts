@@ -1,7 +1,7 @@
 import type { Element } from "ltx";
 import { summarize } from "../../archive/query.js";
 import { StorageError } from "../../errors.js";
-import type { ArchiveDeleteQuery, ArchiveItem, ArchiveQuery, ArchiveResult, ArchiveStore, User } from "../../types.js";
+import type { ArchiveDeleteQuery, ArchiveItem, ArchiveQuery, ArchiveResult, ArchiveStore, User } from "../../contracts/index.js";
 import { decodeListItem, encodeListItem } from "./codec.js";
 import { writing, type InternalContext } from "./context.js";
 import { removeFile } from "./files.js";

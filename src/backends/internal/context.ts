@@ -1,4 +1,4 @@
-import type { Logger } from "../../types.js";
+import type { Logger } from "../../contracts/index.js";
 import type { FileMutex } from "./file-mutex.js";
 import type { HostLayout } from "./paths.js";
 import type { IndexCache } from "./index-cache.js";

@@ -1,6 +1,6 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import type { DiscoveredStore } from "../../backend.js";
+import type { DiscoveredStore } from "../../contracts/index.js";
 import { StorageError } from "../../errors.js";
 import { isNotFound } from "./files.js";
 import { decodeName } from "./names.js";

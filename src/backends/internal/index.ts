@@ -1,7 +1,7 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import type { Backend, BackendFactory } from "../../backend.js";
-import type { HostOptions } from "../../manager/config.js";
+import type { Backend, BackendFactory } from "../../contracts/index.js";
+import type { HostOptions } from "../../contracts/index.js";
 import { StorageError } from "../../errors.js";
 import { internalArchive } from "./archive.js";
 import { writing, type InternalContext } from "./context.js";

@@ -1,6 +1,6 @@
 import { readdir } from "node:fs/promises";
 import { StorageError } from "../../errors.js";
-import type { KeyValStore, User } from "../../types.js";
+import type { KeyValStore, User } from "../../contracts/index.js";
 import type { Value } from "../../values/index.js";
 import { decodeDat, encodeDat } from "./codec.js";
 import { writing, type InternalContext } from "./context.js";

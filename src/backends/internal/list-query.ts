@@ -1,5 +1,5 @@
 import { idRange } from "../../archive/query.js";
-import type { ArchiveQuery } from "../../types.js";
+import type { ArchiveQuery } from "../../contracts/index.js";
 import type { ListIndex } from "./list-index.js";
 
 /** First index in `0..length` whose value is not below `bound` ("lower bound") by `valueAt`. */

@@ -1,4 +1,4 @@
-import { REMOVE, type MapStore, type Remove, type User } from "../../types.js";
+import { REMOVE, type MapStore, type Remove, type User } from "../../contracts/index.js";
 import { LuaTable, copyValue, isTable, tableFromPairs, tableGet, tablePairs, type Value } from "../../values/index.js";
 import { writing, type InternalContext } from "./context.js";
 import { readDat, usersWith, writeDat } from "./keyval.js";

@@ -1,6 +1,6 @@
 import { resolve, sep } from "node:path";
 import { StorageError } from "../../errors.js";
-import type { User } from "../../types.js";
+import type { User } from "../../contracts/index.js";
 import { encodeChecked } from "./names.js";
 
 /** File kinds of Prosody's datamanager: keyval data, archive lists, Prosody 13's list index. */

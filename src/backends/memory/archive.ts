@@ -2,7 +2,7 @@ import { StorageError } from "../../errors.js";
 import { normalizeValue } from "../../values/index.js";
 import { mediumId } from "../../archive/ids.js";
 import { recordsToDelete, selectRecords, summarize, type ArchiveRecord } from "../../archive/query.js";
-import type { ArchiveItem, ArchiveStore, User } from "../../types.js";
+import type { ArchiveItem, ArchiveStore, User } from "../../contracts/index.js";
 import { HOST_WIDE } from "./keyval.js";
 import type { Element } from "ltx";
 

@@ -1,4 +1,4 @@
-import type { Backend, BackendFactory, DiscoveredStore } from "../../backend.js";
+import type { Backend, BackendFactory, DiscoveredStore } from "../../contracts/index.js";
 import { StorageError } from "../../errors.js";
 import { memoryArchive, type ArchiveData } from "./archive.js";
 import { memoryKeyVal, memoryMap, type KeyValData } from "./keyval.js";

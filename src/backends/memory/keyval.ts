@@ -1,5 +1,5 @@
 import { copyValue, isTable, tableFromPairs, tableGet, tablePairs, LuaTable, type Value } from "../../values/index.js";
-import { REMOVE, type KeyValStore, type MapStore, type Remove, type User } from "../../types.js";
+import { REMOVE, type KeyValStore, type MapStore, type Remove, type User } from "../../contracts/index.js";
 
 /** Host-wide data is kept under a key no user name can be (the manager rejects `""`). */
 export const HOST_WIDE = "";

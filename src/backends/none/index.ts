@@ -1,6 +1,6 @@
-import type { Backend, BackendFactory } from "../../backend.js";
+import type { Backend, BackendFactory } from "../../contracts/index.js";
 import { StorageError } from "../../errors.js";
-import { REMOVE, type AnyStore, type ArchiveResult, type StoreType } from "../../types.js";
+import { REMOVE, type AnyStore, type ArchiveResult, type StoreType } from "../../contracts/index.js";
 
 function refuse(): never {
   throw new StorageError("storage-disabled", "[none] this store keeps nothing; saving is not possible");

@@ -1,6 +1,6 @@
-import type { Backend, BackendFactory } from "../../backend.js";
+import type { Backend, BackendFactory } from "../../contracts/index.js";
 import { StorageError } from "../../errors.js";
-import { REMOVE, type AnyStore, type StoreType } from "../../types.js";
+import { REMOVE, type AnyStore, type StoreType } from "../../contracts/index.js";
 
 function disabled(): never {
   throw new StorageError("storage-disabled", "[null] storage is disabled for this store");

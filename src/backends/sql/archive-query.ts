@@ -1,5 +1,5 @@
 import { StorageError } from "../../errors.js";
-import type { ArchiveQuery } from "../../types.js";
+import type { ArchiveQuery } from "../../contracts/index.js";
 import { rows, type Param, type Work } from "./connection.js";
 
 /** A WHERE clause in parts, with its parameters in order. */

@@ -1,7 +1,7 @@
 import { Element } from "ltx";
 import { StorageError } from "../../errors.js";
 import { uuidId } from "../../archive/ids.js";
-import type { ArchiveDeleteQuery, ArchiveItem, ArchiveQuery, ArchiveResult, ArchiveStore, ArchiveSummary, User } from "../../types.js";
+import type { ArchiveDeleteQuery, ArchiveItem, ArchiveQuery, ArchiveResult, ArchiveStore, ArchiveSummary, User } from "../../contracts/index.js";
 import { rows, run, type Param, type Rows, type Work } from "./connection.js";
 import { archiveWhere, extend, idRange, limitClause, nthSortId, sqlOf, type Where } from "./archive-query.js";
 import { describeObject, userColumn, type StoreScope } from "./scope.js";

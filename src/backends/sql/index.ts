@@ -1,8 +1,8 @@
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
-import type { Backend, BackendContext, BackendFactory, DiscoveredStore } from "../../backend.js";
+import type { Backend, BackendContext, BackendFactory, DiscoveredStore } from "../../contracts/index.js";
 import { StorageError } from "../../errors.js";
-import type { HostOptions } from "../../manager/config.js";
+import type { HostOptions } from "../../contracts/index.js";
 import { sqlArchive } from "./archive.js";
 import { bulkWriter, type SqlBulkWriter } from "./bulk.js";
 import { rows, run, type SqlEngine } from "./connection.js";

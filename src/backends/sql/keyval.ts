@@ -1,4 +1,4 @@
-import type { KeyValStore, User } from "../../types.js";
+import type { KeyValStore, User } from "../../contracts/index.js";
 import type { Value } from "../../values/index.js";
 import { rows, run, type Param, type Work } from "./connection.js";
 import { mergeRows, splitRows } from "./keyval-rows.js";

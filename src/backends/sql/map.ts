@@ -1,5 +1,5 @@
 import { isTable, LuaTable, tableFromPairs, tableGet, tablePairs, type Value } from "../../values/index.js";
-import { REMOVE, type KeyValPlusStore, type MapStore, type Remove, type User } from "../../types.js";
+import { REMOVE, type KeyValPlusStore, type MapStore, type Remove, type User } from "../../contracts/index.js";
 import { rows, run, type Param, type Work } from "./connection.js";
 import { EXTRA_KEY, hasOwnRow } from "./keyval-rows.js";
 import { keyvalSql, sqlKeyVal } from "./keyval.js";

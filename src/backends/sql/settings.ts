@@ -1,6 +1,5 @@
-import { isAbsolute, resolve } from "node:path";
 import { StorageError } from "../../errors.js";
-import type { HostOptions, SqlOptions } from "../../manager/config.js";
+import { DEFAULT_SQL_DRIVER, isSqlDriver, sqlDatabase, type HostOptions, type SqlDriver, type SqlOptions } from "../../contracts/index.js";
 
 /** Connection settings of a database server. */
 export interface ServerSettings {
@@ -11,23 +10,20 @@ export interface ServerSettings {
   password?: string;
 }
 
-export type SqlSettings = ({ driver: "SQLite3" } & ServerSettings) | ({ driver: "PostgreSQL" | "MySQL" } & ServerSettings);
+export type SqlSettings = { driver: SqlDriver } & ServerSettings;
 
 /**
  * The `sql` option as Prosody reads it: driver SQLite3 by default, a relative SQLite database
  * resolved against `data_path` (default `./data`, as the internal backend; `prosody.sqlite` if none is named).
  */
 export function sqlSettings(options: HostOptions, backend: string): SqlSettings {
-  const sql: Partial<SqlOptions> = options.sql ?? { driver: "SQLite3" };
-  const driver = sql.driver ?? "SQLite3";
-  if (driver !== "SQLite3" && driver !== "PostgreSQL" && driver !== "MySQL") {
+  const sql: Partial<SqlOptions> = options.sql ?? { driver: DEFAULT_SQL_DRIVER };
+  const driver = sql.driver ?? DEFAULT_SQL_DRIVER;
+  if (!isSqlDriver(driver)) {
     throw new StorageError("invalid-input", `[${backend}] unknown sql.driver ${JSON.stringify(driver)}`);
   }
-  let database = sql.database;
-  if (driver === "SQLite3") {
-    database ??= "prosody.sqlite";
-    if (database !== ":memory:" && !isAbsolute(database)) database = resolve(options.data_path ?? "./data", database);
-  } else if (!database) {
+  const database = sqlDatabase(driver, sql.database, options.data_path ?? "./data");
+  if (database === undefined) {
     throw new StorageError("invalid-input", `[${backend}] sql.database must name the ${driver} database`);
   }
   const settings: SqlSettings = { driver, database };

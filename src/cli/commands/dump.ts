@@ -1,10 +1,10 @@
 import { checkSourceExists, parseSource } from "../../config/source.js";
 import type { StoreSpec } from "../../config/store-spec.js";
-import { openSource } from "../../migrate/data-source.js";
-import { dump } from "../../migrate/dump.js";
+import { openSource } from "../../jobs/data-source.js";
+import { dump } from "../../jobs/dump.js";
 import { parseArgs, required, type ArgSpec } from "../args.js";
 import type { CliIO } from "../io.js";
-import { storeOptions } from "./shared.js";
+import { storeOptions } from "./store-options.js";
 
 export const usage = `Usage: xmppstore dump --from SOURCE [--host HOST]… [--store S[:TYPE]]…
 

@@ -1,6 +1,6 @@
 import { checkSourceExists, parseSource } from "../../config/source.js";
-import { openSource } from "../../migrate/data-source.js";
-import { writeUserData } from "../../migrate/get.js";
+import { openSource } from "../../jobs/data-source.js";
+import { writeUserData } from "../../jobs/get.js";
 import { parseArgs, UsageError, type ArgSpec } from "../args.js";
 import type { CliIO } from "../io.js";
 

@@ -1,6 +1,6 @@
 import { checkSourceExists, parseSource } from "../../config/source.js";
-import { openSource } from "../../migrate/data-source.js";
-import { listHosts, listStores, listUsers } from "../../migrate/inspect.js";
+import { openSource } from "../../jobs/data-source.js";
+import { listHosts, listStores, listUsers } from "../../jobs/inspect.js";
 import { parseArgs, required, type ArgSpec } from "../args.js";
 import type { CliIO } from "../io.js";
 

@@ -1,15 +1,15 @@
 import { ConfigError } from "../../config/errors.js";
 import { readMigratorConfig } from "../../config/migrator-cfg.js";
-import { checkSourceExists, parseSource, type Source } from "../../config/source.js";
+import { checkSourceExists, parseSource, sqlSourceKind, type Source } from "../../config/source.js";
 import type { StoreSpec } from "../../config/store-spec.js";
-import { openSource } from "../../migrate/data-source.js";
-import { migrate, type MigrationReport } from "../../migrate/migrate.js";
-import type { Selection } from "../../migrate/select.js";
-import { verifySources, type VerifyReport } from "../../migrate/verify.js";
+import { openSource } from "../../jobs/data-source.js";
+import { migrate, type MigrationReport } from "../../jobs/migrate.js";
+import type { Selection } from "../../jobs/select.js";
+import { verifySources, type VerifyReport } from "../../jobs/verify.js";
 import { parseArgs, UsageError, type ArgSpec } from "../args.js";
 import type { CliIO } from "../io.js";
 import { progressReporter } from "../progress.js";
-import { storeOptions } from "./shared.js";
+import { storeOptions } from "./store-options.js";
 
 export const usage = `Usage: xmppstore migrate --from SOURCE --to SOURCE [options]
        xmppstore migrate --config migrator.cfg.lua [INPUT OUTPUT] [options]
@@ -97,7 +97,12 @@ function resolveSources(options: MigrateCliOptions, io: CliIO): { from: Source; 
   };
   const input = pick(options.config.input);
   const output = pick(options.config.output);
-  const asSource = (s: typeof input): Source => ({ kind: s.kind === "sql" ? "sqlite" : "internal", label: s.label, config: s.config, hosts: Object.keys(s.hosts ?? {}) });
+  const asSource = (s: typeof input): Source => ({
+    kind: s.driver ? sqlSourceKind(s.driver) : "internal",
+    label: s.label,
+    config: s.config,
+    hosts: Object.keys(s.hosts ?? {}),
+  });
   return { from: asSource(input), to: asSource(output), perHost: input.hosts };
 }
 

@@ -7,9 +7,9 @@ import { prosodyAvailable } from "../../helpers/prosody.js";
 import { makeProsodyEnv, prosodyEnvAvailable } from "../../helpers/prosody-env.js";
 import { DATASET_HOSTS, expectedDataset, readWithProsody, writeDatasetWithProsody } from "../../helpers/prosody-dataset.js";
 import { datasetDump, datasetDumpText } from "../../helpers/prosody-dump.js";
-import { StorageManager } from "../../../src/manager/manager.js";
-import { dump } from "../../../src/migrate/dump.js";
-import { managerSource } from "../../../src/migrate/data-source.js";
+import { StorageManager } from "../../../src/stores/storage-manager.js";
+import { dump } from "../../../src/jobs/dump.js";
+import { managerSource } from "../../../src/jobs/data-source.js";
 
 test("the dump of the data set has the documented layout", () => {
   const doc = datasetDump(expectedDataset()) as { format: string; hosts: Record<string, Record<string, Record<string, Record<string, unknown>>>> };

@@ -1,6 +1,6 @@
 import { JsonTextWriter, encodeDumpValue } from "../format/dump/index.js";
 import { isEmptyTable } from "../values/index.js";
-import type { User } from "../types.js";
+import type { User } from "../contracts/index.js";
 import { archivePages, DEFAULT_PAGE_SIZE } from "./archive-pages.js";
 import type { DataSource } from "./data-source.js";
 import { discoverStores } from "./discover.js";

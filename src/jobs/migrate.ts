@@ -1,5 +1,5 @@
 import { StorageError } from "../errors.js";
-import type { User } from "../types.js";
+import type { User } from "../contracts/index.js";
 import { archivePages } from "./archive-pages.js";
 import { TargetWriter } from "./target.js";
 import type { DataSource } from "./data-source.js";

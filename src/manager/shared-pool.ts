@@ -1,4 +1,4 @@
-import type { SharedResources } from "../backend.js";
+import type { SharedResources } from "../contracts/index.js";
 
 interface Entry {
   value: Promise<unknown>;

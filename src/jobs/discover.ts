@@ -1,5 +1,6 @@
+import { unguardedBackend } from "../manager/manager.js";
 import { StorageError } from "../errors.js";
-import type { Backend } from "../backend.js";
+import type { Backend } from "../contracts/index.js";
 import type { DataSource } from "./data-source.js";
 import { compareText } from "./order.js";
 
@@ -32,7 +33,7 @@ export async function discoverStores(source: DataSource): Promise<StoreRef[]> {
   const found = new Map<string, StoreRef>();
   for (const host of source.hosts.length > 0 ? source.hosts : [PROBE_HOST]) {
     for (const probe of probeStores(source, host)) {
-      const { name, backend } = await manager.backendFor(host, probe);
+      const { name, backend } = await unguardedBackend(manager, host, probe);
       if (seen.has(backend)) continue;
       seen.add(backend);
       if (!backend.discover) {

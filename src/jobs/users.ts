@@ -1,5 +1,5 @@
-import type { StorageManager } from "../manager/manager.js";
-import type { User } from "../types.js";
+import type { CoreManager } from "../manager/manager.js";
+import type { User } from "../contracts/index.js";
 import type { StoreRef } from "./discover.js";
 import { compareText } from "./order.js";
 
@@ -7,7 +7,7 @@ import { compareText } from "./order.js";
  * Everyone with data in a store: `null` first when there is host-wide data, then users in
  * code-unit order (so dumps and listings are stable whatever the backend's order).
  */
-export async function usersOf(manager: StorageManager, ref: StoreRef): Promise<User[]> {
+export async function usersOf(manager: CoreManager, ref: StoreRef): Promise<User[]> {
   const names: string[] = [];
   let hostWide: boolean;
   if (ref.type === "keyval") {

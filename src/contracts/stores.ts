@@ -1,5 +1,5 @@
 import type { Element } from "ltx";
-import type { Value } from "./values/types.js";
+import type { Value } from "../values/types.js";
 
 /** `null` is host-wide data (Prosody's `nil` username). */
 export type User = string | null;

@@ -1,5 +1,5 @@
-import type { AnyStore, Logger, StoreType } from "./types.js";
-import type { HostOptions } from "./manager/config.js";
+import type { AnyStore, Logger, StoreType } from "./stores.js";
+import type { HostOptions } from "./options.js";
 
 /**
  * Resources shared by every backend instance of one manager (e.g. one SQL pool for all hosts

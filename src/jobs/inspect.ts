@@ -1,5 +1,5 @@
 import { isTable, tableSize, type Value } from "../values/index.js";
-import type { User } from "../types.js";
+import type { User } from "../contracts/index.js";
 import type { DataSource } from "./data-source.js";
 import { discoverStores, type StoreRef } from "./discover.js";
 import { selectStores, type Selection } from "./select.js";

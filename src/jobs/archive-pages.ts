@@ -1,4 +1,4 @@
-import type { ArchiveItem, ArchiveStore, User } from "../types.js";
+import type { ArchiveItem, ArchiveStore, User } from "../contracts/index.js";
 
 /** Items per page when streaming an archive: enough to amortise a query, small enough to keep memory flat. */
 export const DEFAULT_PAGE_SIZE = 1000;

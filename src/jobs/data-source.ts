@@ -1,5 +1,5 @@
-import { StorageManager } from "../manager/manager.js";
-import type { HostOptions, StorageConfig } from "../manager/config.js";
+import { StorageManager } from "../stores/storage-manager.js";
+import type { HostOptions, StorageConfig } from "../contracts/index.js";
 import type { Source } from "../config/source.js";
 import { ConfigError } from "../config/errors.js";
 

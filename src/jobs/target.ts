@@ -1,7 +1,7 @@
 import type { Element } from "ltx";
-import type { Backend } from "../backend.js";
-import type { StorageManager } from "../manager/manager.js";
-import type { ArchiveItem, User } from "../types.js";
+import type { Backend } from "../contracts/index.js";
+import { unguardedBackend, type CoreManager } from "../manager/manager.js";
+import type { ArchiveItem, User } from "../contracts/index.js";
 import type { Value } from "../values/index.js";
 import { archiveIds } from "./archive-pages.js";
 import type { StoreRef } from "./discover.js";
@@ -33,14 +33,14 @@ const KEYVAL_BATCH = 500;
  * the same id, so a second run changes nothing.
  */
 export class TargetWriter {
-  readonly #manager: StorageManager;
+  readonly #manager: CoreManager;
   readonly #onFailure: FailureHandler;
   readonly #bulk = new Map<string, Promise<BulkWriter | undefined>>();
   #pendingKeyVal: Array<{ ref: StoreRef; user: User; data: Value; writer: BulkWriter }> = [];
   /** Ids the target already held for the archive being copied through the store API (re-runs). */
   #existing: { key: string; ids: Set<string> } | undefined;
 
-  constructor(manager: StorageManager, onFailure: FailureHandler) {
+  constructor(manager: CoreManager, onFailure: FailureHandler) {
     this.#manager = manager;
     this.#onFailure = onFailure;
   }
@@ -49,7 +49,7 @@ export class TargetWriter {
     const key = `${ref.host}\0${ref.store}`;
     let found = this.#bulk.get(key);
     if (!found) {
-      found = this.#manager.backendFor(ref.host, ref.store).then(({ backend }) => (isBulkWriter(backend) ? backend : undefined));
+      found = unguardedBackend(this.#manager, ref.host, ref.store).then(({ backend }) => (isBulkWriter(backend) ? backend : undefined));
       this.#bulk.set(key, found);
     }
     return found;

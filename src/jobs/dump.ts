@@ -1,6 +1,6 @@
 import { JsonTextWriter, canonicalXml, encodeDumpValue } from "../format/dump/index.js";
 import { isEmptyTable } from "../values/index.js";
-import type { ArchiveItem } from "../types.js";
+import type { ArchiveItem } from "../contracts/index.js";
 import { archivePages, DEFAULT_PAGE_SIZE } from "./archive-pages.js";
 import type { DataSource } from "./data-source.js";
 import { discoverStores, type StoreRef } from "./discover.js";
