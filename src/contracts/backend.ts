@@ -26,11 +26,34 @@ export interface DiscoveredStore {
 }
 
 /**
- * A storage backend for one host. `open` returns a store of the asked type or throws
- * `StorageError("unsupported-store")`; the manager then composes what it can (a map over keyval).
- * Stores receive arguments the manager has already validated.
+ * What a backend can do, as data. The manager reads `stores` to compose what a backend lacks (a
+ * map, and Prosody's keyval+, over its keyval stores); the conformance suite reads all of it to
+ * decide which cases apply.
+ */
+export interface BackendCaps {
+  /** Store types `open` serves itself. */
+  readonly stores: readonly StoreType[];
+  /** Data outlives the manager (a new manager on the same configuration finds it). */
+  readonly persistent: boolean;
+  /** Strings that are not valid UTF-8 are kept byte for byte (not on PostgreSQL's text columns). */
+  readonly byteStrings: boolean;
+}
+
+/** Assumed for a backend that states no `caps` (a plugin): keyval and archive stores of its own. */
+export const DEFAULT_BACKEND_CAPS: BackendCaps = Object.freeze({
+  stores: Object.freeze(["keyval", "archive"] as StoreType[]),
+  persistent: true,
+  byteStrings: true,
+});
+
+/**
+ * A storage backend for one host. `open` is only asked for the store types `caps.stores` names;
+ * the manager composes the others it can (a map over keyval) and refuses the rest with
+ * `unsupported-store`. Stores receive arguments the manager has already validated.
  */
 export interface Backend {
+  /** What this backend can do; {@link DEFAULT_BACKEND_CAPS} when absent. */
+  readonly caps?: BackendCaps;
   open(store: string, type: StoreType): AnyStore | Promise<AnyStore>;
   /** Deletes everything this backend holds for `user` on its host. */
   purge?(user: string): Promise<void>;

@@ -13,10 +13,13 @@ export const SQL_DRIVERS = {
     file: true,
     /** Prosody's mod_storage_sql opens `prosody.sqlite` under `data_path` when none is named. */
     defaultDatabase: "prosody.sqlite",
+    /** Strings that are not valid UTF-8 are kept byte for byte. */
+    byteStrings: true,
   },
-  PostgreSQL: { schemes: ["postgres", "postgresql"], file: false, defaultDatabase: undefined },
-  MySQL: { schemes: ["mysql", "mariadb"], file: false, defaultDatabase: undefined },
-} as const satisfies Record<string, { schemes: readonly string[]; file: boolean; defaultDatabase: string | undefined }>;
+  // PostgreSQL's text columns refuse bytes that are not UTF-8.
+  PostgreSQL: { schemes: ["postgres", "postgresql"], file: false, defaultDatabase: undefined, byteStrings: false },
+  MySQL: { schemes: ["mysql", "mariadb"], file: false, defaultDatabase: undefined, byteStrings: true },
+} as const satisfies Record<string, { schemes: readonly string[]; file: boolean; defaultDatabase: string | undefined; byteStrings: boolean }>;
 
 export type SqlDriver = keyof typeof SQL_DRIVERS;
 

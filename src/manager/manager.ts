@@ -1,5 +1,5 @@
 import { StorageError, toStorageError } from "../errors.js";
-import type { Backend, BackendContext, StorageConfig } from "../contracts/index.js";
+import { DEFAULT_BACKEND_CAPS, type Backend, type BackendContext, type StorageConfig } from "../contracts/index.js";
 import type { AnyStore, ArchiveStore, KeyValPlusStore, KeyValStore, Logger, MapStore, StoreByType, StoreType, User } from "../contracts/index.js";
 import { ResolvedConfig } from "./config.js";
 import { guardArchive, guardKeyVal, guardKeyValPlus, guardMap, type GuardLabel } from "./guard.js";
@@ -30,10 +30,6 @@ function completeLogger(logger: Logger | undefined): Required<Logger> {
     warn: logger?.warn?.bind(logger) ?? quiet,
     error: logger?.error?.bind(logger) ?? quiet,
   };
-}
-
-function isUnsupported(error: unknown): boolean {
-  return error instanceof StorageError && error.condition === "unsupported-store";
 }
 
 /**
@@ -184,15 +180,15 @@ export class CoreManager {
   async #openStore(host: string, store: string, type: StoreType, name: string): Promise<AnyStore> {
     const backend = await this.#backend(name, host);
     const label: GuardLabel = { backend: name, host, store };
+    const native = (backend.caps ?? DEFAULT_BACKEND_CAPS).stores;
     const openMap = async (): Promise<MapStore> => {
-      try {
-        return (await this.#rawOpen(backend, label, "map")) as MapStore;
-      } catch (error) {
-        if (!isUnsupported(error)) throw error;
-        this.#logger.debug(`${name} has no map stores; using a map over keyval for ${host}/${store}`);
-        return mapOverKeyVal((await this.#rawOpen(backend, label, "keyval")) as KeyValStore);
-      }
+      if (native.includes("map")) return (await this.#rawOpen(backend, label, "map")) as MapStore;
+      this.#logger.debug(`${name} has no map stores; using a map over keyval for ${host}/${store}`);
+      return mapOverKeyVal((await this.#rawOpen(backend, label, "keyval")) as KeyValStore);
     };
+    if ((type === "keyval" || type === "archive") && !native.includes(type)) {
+      throw new StorageError("unsupported-store", `[${name}] no ${type} stores`);
+    }
     let opened: AnyStore;
     switch (type) {
       case "keyval":
@@ -202,13 +198,9 @@ export class CoreManager {
         opened = guardMap(await openMap(), label);
         break;
       case "keyval+": {
-        let plus: KeyValPlusStore;
-        try {
-          plus = (await this.#rawOpen(backend, label, type)) as KeyValPlusStore;
-        } catch (error) {
-          if (!isUnsupported(error)) throw error;
-          plus = keyValPlus((await this.#rawOpen(backend, label, "keyval")) as KeyValStore, await openMap());
-        }
+        const plus = native.includes("keyval+")
+          ? ((await this.#rawOpen(backend, label, type)) as KeyValPlusStore)
+          : keyValPlus((await this.#rawOpen(backend, label, "keyval")) as KeyValStore, await openMap());
         opened = guardKeyValPlus(plus, label);
         break;
       }

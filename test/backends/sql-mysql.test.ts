@@ -12,8 +12,6 @@ describe("sql/MySQL", { skip: available ? false : "MariaDB is not reachable on 1
   after(() => db?.drop());
   runConformance({
     name: "sql/MySQL",
-    persistent: true,
-    byteStrings: false,
     makeConfig: () => ({ storage: "sql", sql: db!.sql }),
   });
 });

@@ -12,8 +12,6 @@ describe("sql/PostgreSQL", { skip: available ? false : "PostgreSQL is not reacha
   after(() => db?.drop());
   runConformance({
     name: "sql/PostgreSQL",
-    persistent: true,
-    byteStrings: false,
     makeConfig: () => ({ storage: "sql", sql: db!.sql }),
   });
 });

@@ -10,7 +10,5 @@ after(() => db.drop());
 
 runConformance({
   name: "sql/SQLite3",
-  persistent: true,
-  byteStrings: true,
   makeConfig: () => ({ storage: "sql", sql: db.sql, data_path: db.dataPath }),
 });

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { it as nodeIt } from "node:test";
 import { StorageManager } from "../../src/stores/storage-manager.js";
-import type { StorageConfig } from "../../src/contracts/index.js";
+import { DEFAULT_BACKEND_CAPS, type BackendCaps, type StorageConfig } from "../../src/contracts/index.js";
+import { unguardedBackend } from "../../src/manager/manager.js";
 import { StorageError, type StorageCondition } from "../../src/errors.js";
 import { valuesEqual, type Value } from "../../src/values/index.js";
 
@@ -14,18 +15,16 @@ export interface ConformanceTarget {
   makeConfig(): StorageConfig | Promise<StorageConfig>;
   /** Removes what makeConfig made (temp dirs); called after each test. */
   cleanup?(config: StorageConfig): Promise<void>;
-  /** Data survives a new manager on the same configuration. */
-  persistent: boolean;
   /** `caps.quota` of an archive when `storage_archive_item_limit` is not set; undefined for no limit. */
   defaultQuota?: number;
-  /** False where the backend cannot hold strings that are not valid UTF-8 (PostgreSQL). */
-  byteStrings?: boolean;
 }
 
 export interface TestEnv {
   sm: StorageManager;
   host: string;
   config: StorageConfig;
+  /** What the backend under test says it can do; cases that depend on it read it here. */
+  caps: BackendCaps;
   /** A fresh user name, unique to this test. */
   user(prefix?: string): string;
   /** Closes the manager and opens a new one on the same configuration. */
@@ -44,12 +43,15 @@ export async function withEnv(
 ): Promise<void> {
   const config = { ...(await target.makeConfig()), ...extra };
   let sm = new StorageManager(config);
+  const host = `${randomName("host")}.example`;
+  const caps = (await unguardedBackend(sm, host, "roster")).backend.caps ?? DEFAULT_BACKEND_CAPS;
   const env: TestEnv = {
     get sm() {
       return sm;
     },
-    host: `${randomName("host")}.example`,
+    host,
     config,
+    caps,
     user: (prefix = "user") => randomName(prefix),
     async reopen() {
       await sm.close();

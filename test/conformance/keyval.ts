@@ -85,9 +85,9 @@ export function keyvalTests(target: ConformanceTarget): void {
       }));
 
     it(target, "round-trips every value shape", () =>
-      withEnv(target, async ({ sm, host, user }) => {
+      withEnv(target, async ({ sm, host, user, caps }) => {
         const kv = await sm.open(host, "shapes");
-        for (const [name, value] of Object.entries(awkwardValues(target.byteStrings !== false))) {
+        for (const [name, value] of Object.entries(awkwardValues(caps.byteStrings))) {
           const u = user(name);
           await kv.set(u, value);
           assertValue(await kv.get(u), value, `shape ${name}`);
@@ -188,17 +188,16 @@ export function keyvalTests(target: ConformanceTarget): void {
         assert.equal(await kv.get(u), undefined);
       }));
 
-    if (target.persistent) {
-      it(target, "keeps data across managers", () =>
-        withEnv(target, async (env) => {
-          const u = env.user();
-          const value = awkwardValues(target.byteStrings !== false).roster;
-          await (await env.sm.open(env.host, "roster")).set(u, value);
-          await (await env.sm.open(env.host, "roster")).set(null, { hostwide: 1 });
-          const sm = await env.reopen();
-          assertValue(await (await sm.open(env.host, "roster")).get(u), value);
-          assertValue(await (await sm.open(env.host, "roster")).get(null), { hostwide: 1 });
-        }));
-    }
+    it(target, "keeps data across managers exactly when caps.persistent says so", () =>
+      withEnv(target, async (env) => {
+        const u = env.user();
+        const value = awkwardValues(env.caps.byteStrings).roster;
+        await (await env.sm.open(env.host, "roster")).set(u, value);
+        await (await env.sm.open(env.host, "roster")).set(null, { hostwide: 1 });
+        const sm = await env.reopen();
+        const kept = env.caps.persistent;
+        assertValue(await (await sm.open(env.host, "roster")).get(u), kept ? value : undefined);
+        assertValue(await (await sm.open(env.host, "roster")).get(null), kept ? { hostwide: 1 } : undefined);
+      }));
   });
 }

@@ -8,12 +8,14 @@ import { createMemoryBackend } from "../../src/backends/memory/index.js";
 import { collect, rejectsWith } from "../conformance/index.js";
 
 /** A keyval-only backend over the memory backend, counting how often it is created. */
-function keyvalOnly(counter: { created: number; closed: number; purged: string[] }): BackendFactory {
+function keyvalOnly(counter: { created: number; closed: number; purged: string[]; asked?: string[] }): BackendFactory {
   return async (options, context): Promise<Backend> => {
     counter.created++;
     const memory = await createMemoryBackend(options, context);
     return {
+      caps: { stores: ["keyval"], persistent: false, byteStrings: true },
       open(store, type) {
+        counter.asked?.push(type);
         if (type !== "keyval") throw new StorageError("unsupported-store", `[kvonly] no ${type}`);
         return memory.open(store, type);
       },
@@ -86,8 +88,8 @@ describe("storage manager", () => {
     }
   });
 
-  it("gives a map over keyval where the backend has no map stores", async () => {
-    const counter = { created: 0, closed: 0, purged: [] as string[] };
+  it("gives a map over keyval where the backend's caps name no map stores, asking it only for what its caps name", async () => {
+    const counter = { created: 0, closed: 0, purged: [] as string[], asked: [] as string[] };
     const sm = new StorageManager({ storage: "kvonly", backends: { kvonly: keyvalOnly(counter) } });
     const map = await sm.open("h", "blocklist", "map");
     await map.setKeys("alice", { "a@evil.example": true, "b@evil.example": true });
@@ -100,7 +102,8 @@ describe("storage manager", () => {
     const plus = await sm.open("h", "pep", "keyval+");
     await plus.setKey("alice", "node", { x: 1 });
     assert.deepEqual(await plus.get("alice"), { node: { x: 1 } });
-    await rejectsWith(sm.open("h", "archive", "archive"), "unsupported-store");
+    await rejectsWith(sm.open("h", "archive", "archive"), "unsupported-store", /\[kvonly\] no archive stores/);
+    assert.deepEqual(new Set(counter.asked), new Set(["keyval"]));
     await sm.close();
   });
 

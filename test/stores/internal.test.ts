@@ -5,7 +5,6 @@ import { runTypedStoreTests } from "./suite.js";
 
 runTypedStoreTests({
   name: "internal",
-  persistent: true,
   defaultQuota: 10000,
   makeConfig: async () => ({ storage: "internal", data_path: await mkdtemp(join(tmpdir(), "xs-typed-internal-")) }),
   cleanup: async (config) => rm(config.data_path as string, { recursive: true, force: true }),

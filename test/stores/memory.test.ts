@@ -1,3 +1,3 @@
 import { runTypedStoreTests } from "./suite.js";
 
-runTypedStoreTests({ name: "memory", persistent: false, defaultQuota: 1000, makeConfig: () => ({ storage: "memory" }) });
+runTypedStoreTests({ name: "memory", defaultQuota: 1000, makeConfig: () => ({ storage: "memory" }) });

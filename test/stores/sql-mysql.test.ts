@@ -10,5 +10,5 @@ describe("typed stores on sql/MySQL", { skip: available ? false : "MySQL is not 
     db = await mysqlDatabase();
   });
   after(() => db?.drop());
-  runTypedStoreTests({ name: "sql/MySQL", persistent: true, makeConfig: () => ({ storage: "sql", sql: db!.sql }) });
+  runTypedStoreTests({ name: "sql/MySQL", makeConfig: () => ({ storage: "sql", sql: db!.sql }) });
 });

@@ -10,5 +10,5 @@ describe("typed stores on sql/PostgreSQL", { skip: available ? false : "PostgreS
     db = await postgresDatabase();
   });
   after(() => db?.drop());
-  runTypedStoreTests({ name: "sql/PostgreSQL", persistent: true, makeConfig: () => ({ storage: "sql", sql: db!.sql }) });
+  runTypedStoreTests({ name: "sql/PostgreSQL", makeConfig: () => ({ storage: "sql", sql: db!.sql }) });
 });

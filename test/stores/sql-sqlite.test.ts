@@ -10,6 +10,5 @@ after(() => db.drop());
 
 runTypedStoreTests({
   name: "sql/SQLite3",
-  persistent: true,
   makeConfig: () => ({ storage: "sql", sql: db.sql, data_path: db.dataPath }),
 });

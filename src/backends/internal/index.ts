@@ -78,6 +78,7 @@ export const createInternalBackend: BackendFactory = (options, backendContext): 
     })));
 
   return {
+    caps: { stores: ["keyval", "map", "archive"], persistent: true, byteStrings: true },
     async open(store, type) {
       layout.storeDir(store); // rejects a store name that cannot be a file name, before any use
       const ctx = await context();

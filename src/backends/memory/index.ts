@@ -18,6 +18,7 @@ export const createMemoryBackend: BackendFactory = (options, context): Backend =
   const archiveData = (store: string) => archives.get(store) ?? archives.set(store, new Map()).get(store)!;
 
   return {
+    caps: { stores: ["keyval", "map", "archive"], persistent: false, byteStrings: true },
     open(store, type) {
       switch (type) {
         case "keyval":

@@ -44,6 +44,10 @@ export function noneStore(type: StoreType): AnyStore {
   }
 }
 
-export const createNoneBackend: BackendFactory = (): Backend => ({ open: (_store, type) => noneStore(type), purge: async () => {} });
+export const createNoneBackend: BackendFactory = (): Backend => ({
+  caps: { stores: ["keyval", "map", "keyval+", "archive"], persistent: false, byteStrings: true },
+  open: (_store, type) => noneStore(type),
+  purge: async () => {},
+});
 
 export default createNoneBackend;

@@ -44,6 +44,9 @@ export function nullStore(type: StoreType): AnyStore {
   }
 }
 
-export const createNullBackend: BackendFactory = (): Backend => ({ open: (_store, type) => nullStore(type) });
+export const createNullBackend: BackendFactory = (): Backend => ({
+  caps: { stores: ["keyval", "map", "keyval+", "archive"], persistent: false, byteStrings: true },
+  open: (_store, type) => nullStore(type),
+});
 
 export default createNullBackend;

@@ -1,8 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
-import type { Backend, BackendContext, BackendFactory, DiscoveredStore } from "../../contracts/index.js";
+import { SQL_DRIVERS, type Backend, type BackendContext, type BackendFactory, type DiscoveredStore, type HostOptions } from "../../contracts/index.js";
 import { StorageError } from "../../errors.js";
-import type { HostOptions } from "../../contracts/index.js";
 import { sqlArchive } from "./archive.js";
 import { bulkWriter, type SqlBulkWriter } from "./bulk.js";
 import { rows, run, type SqlEngine } from "./connection.js";
@@ -61,6 +60,11 @@ export const createSqlBackend: BackendFactory = async (options: HostOptions, con
   const host = context.host;
 
   return {
+    caps: {
+      stores: ["keyval", "map", "keyval+", "archive"],
+      persistent: settings.database !== ":memory:",
+      byteStrings: SQL_DRIVERS[settings.driver].byteStrings,
+    },
     engine,
     ...bulkWriter(engine, codec, host),
     open(store, type) {
