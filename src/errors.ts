@@ -26,6 +26,26 @@ export class StorageError extends Error {
   }
 }
 
+/** What an error names besides its condition; each part is optional. */
+export interface ErrorFacts {
+  /** The part that failed, shown first in brackets: a backend's configured name, a typed store, `manager`. */
+  backend?: string;
+  /** What it failed on (`user@host/store`, a file, an option), shown before the message. */
+  object?: string;
+  /** The original error. */
+  cause?: unknown;
+}
+
+/**
+ * The one way errors are made: `[backend] object: message`, with the parts given, and the cause
+ * kept. Every StorageError of the package is built here (or by {@link toStorageError}, which uses it).
+ */
+export function storageError(condition: StorageCondition, message: string, facts: ErrorFacts = {}): StorageError {
+  const { backend, object, cause } = facts;
+  const text = `${backend === undefined ? "" : `[${backend}] `}${object === undefined ? "" : `${object}: `}${message}`;
+  return new StorageError(condition, text, "cause" in facts ? { cause } : undefined);
+}
+
 export function isStorageError(error: unknown, condition?: StorageCondition): error is StorageError {
   return error instanceof StorageError && (condition === undefined || error.condition === condition);
 }
@@ -50,7 +70,7 @@ function fromForeignStorageError(error: unknown): StorageError | undefined {
   if (typeof error !== "object" || error === null) return undefined;
   const { name, condition, message } = error as { name?: unknown; condition?: unknown; message?: unknown };
   if (name !== "StorageError" || !CONDITIONS.includes(condition as StorageCondition)) return undefined;
-  return new StorageError(condition as StorageCondition, String(message), { cause: error });
+  return storageError(condition as StorageCondition, String(message), { cause: error });
 }
 
 export function toStorageError(backend: string, what: string, error: unknown): StorageError {
@@ -58,5 +78,5 @@ export function toStorageError(backend: string, what: string, error: unknown): S
   const foreign = fromForeignStorageError(error);
   if (foreign) return foreign;
   const reason = error instanceof Error ? error.message : String(error);
-  return new StorageError("backend-failure", `[${backend}] ${what}: ${reason}`, { cause: error });
+  return storageError("backend-failure", reason, { backend, object: what, cause: error });
 }

@@ -1,5 +1,5 @@
 import type { Element } from "ltx";
-import { StorageError } from "../errors.js";
+import { storageError } from "../errors.js";
 import type { ArchiveDeleteQuery, ArchiveQuery, ArchiveSummary } from "../contracts/index.js";
 
 /** An archive item as backends keep it; `with` is absent for items stored without one. */
@@ -33,12 +33,12 @@ export function idRange(query: ArchiveQuery, length: number, positionOf: (id: st
   let to = length;
   if (query.after !== undefined) {
     const at = positionOf(query.after);
-    if (at < 0) throw new StorageError("item-not-found", `no archive item with id ${JSON.stringify(query.after)}`);
+    if (at < 0) throw storageError("item-not-found", `no archive item with id ${JSON.stringify(query.after)}`);
     from = at + 1;
   }
   if (query.before !== undefined) {
     const at = positionOf(query.before);
-    if (at < 0) throw new StorageError("item-not-found", `no archive item with id ${JSON.stringify(query.before)}`);
+    if (at < 0) throw storageError("item-not-found", `no archive item with id ${JSON.stringify(query.before)}`);
     to = at;
   }
   return [from, Math.max(from, to)];

@@ -1,5 +1,5 @@
 import { unguardedBackend } from "../manager/manager.js";
-import { StorageError } from "../errors.js";
+import { storageError } from "../errors.js";
 import type { Backend } from "../contracts/index.js";
 import type { DataSource } from "./data-source.js";
 import { compareText } from "./order.js";
@@ -37,7 +37,7 @@ export async function discoverStores(source: DataSource): Promise<StoreRef[]> {
       if (seen.has(backend)) continue;
       seen.add(backend);
       if (!backend.discover) {
-        throw new StorageError("unsupported-store", `[${name}] this backend cannot list the stores it holds (${source.label})`);
+        throw storageError("unsupported-store", `this backend cannot list the stores it holds (${source.label})`, { backend: name });
       }
       for await (const ref of backend.discover()) {
         if (manager.config.backendFor(ref.host, ref.store) !== name) continue;

@@ -1,4 +1,4 @@
-import { StorageError } from "../errors.js";
+import { StorageError, storageError } from "../errors.js";
 import type { User } from "../contracts/index.js";
 import { archivePages } from "./archive-pages.js";
 import { TargetWriter } from "./target.js";
@@ -107,7 +107,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrationReport>
     const who = user === null ? "host-wide data" : `user ${JSON.stringify(user)}`;
     const reason = error instanceof Error ? error.message : String(error);
     const condition = error instanceof StorageError ? error.condition : "backend-failure";
-    const wrapped = new StorageError(condition, `[migrate] ${ref.host} ${ref.type} store ${ref.store}, ${who}: ${reason}`, { cause: error });
+    const wrapped = storageError(condition, `${ref.host} ${ref.type} store ${ref.store}, ${who}: ${reason}`, { backend: "migrate", cause: error });
     if (!options.keepGoing) throw wrapped;
     const failure: MigrationFailure = { host: ref.host, store: ref.store, type: ref.type, user, error: wrapped.message };
     report.failures.push(failure);

@@ -1,12 +1,11 @@
-import { StorageError } from "../errors.js";
+import { storageError } from "../errors.js";
 import { SQL_DRIVERS, SQL_DRIVER_NAMES, isSqlDriver, type BackendFactory, type HostOptions, type Logger } from "../contracts/index.js";
 
 export const BUILTIN_BACKENDS = ["internal", "sql", "memory", "null", "none"] as const;
 const BACKEND_NAME = /^[A-Za-z0-9_.-]+$/;
 
-function invalid(message: string): never {
-  throw new StorageError("invalid-input", `invalid configuration: ${message}`);
-}
+/** Every configuration error reads `invalid configuration: …`. */
+const CONFIG = { object: "invalid configuration" } as const;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -14,42 +13,42 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function checkBackendName(name: unknown, where: string): void {
   if (typeof name !== "string" || !BACKEND_NAME.test(name)) {
-    invalid(`${where} must be a backend name (letters, digits, "_", "-", "."), got ${JSON.stringify(name)}`);
+    throw storageError("invalid-input", `${where} must be a backend name (letters, digits, "_", "-", "."), got ${JSON.stringify(name)}`, CONFIG);
   }
 }
 
 function checkHostOptions(options: Record<string, unknown>, where: string): void {
   const { data_path, storage, default_storage, sql, storage_archive_item_limit } = options;
   if (data_path !== undefined && (typeof data_path !== "string" || data_path === "")) {
-    invalid(`${where}data_path must be a non-empty string`);
+    throw storageError("invalid-input", `${where}data_path must be a non-empty string`, CONFIG);
   }
   if (storage !== undefined) {
     if (typeof storage === "string") checkBackendName(storage, `${where}storage`);
     else if (isRecord(storage)) {
       for (const [store, name] of Object.entries(storage)) checkBackendName(name, `${where}storage.${store}`);
-    } else invalid(`${where}storage must be a backend name or a table of store = backend`);
+    } else throw storageError("invalid-input", `${where}storage must be a backend name or a table of store = backend`, CONFIG);
   }
   if (default_storage !== undefined) checkBackendName(default_storage, `${where}default_storage`);
   if (sql !== undefined) {
-    if (!isRecord(sql)) invalid(`${where}sql must be a table`);
+    if (!isRecord(sql)) throw storageError("invalid-input", `${where}sql must be a table`, CONFIG);
     if (!isSqlDriver(sql.driver)) {
-      invalid(`${where}sql.driver must be one of ${SQL_DRIVER_NAMES.join(", ")}, got ${JSON.stringify(sql.driver)}`);
+      throw storageError("invalid-input", `${where}sql.driver must be one of ${SQL_DRIVER_NAMES.join(", ")}, got ${JSON.stringify(sql.driver)}`, CONFIG);
     }
     // A file driver without a database opens its default one under data_path, as Prosody does.
     const optional = SQL_DRIVERS[sql.driver].defaultDatabase !== undefined && sql.database === undefined;
-    if (!optional && (typeof sql.database !== "string" || sql.database === "")) invalid(`${where}sql.database must be a non-empty string`);
+    if (!optional && (typeof sql.database !== "string" || sql.database === "")) throw storageError("invalid-input", `${where}sql.database must be a non-empty string`, CONFIG);
     for (const key of ["host", "username", "password"]) {
-      if (sql[key] !== undefined && typeof sql[key] !== "string") invalid(`${where}sql.${key} must be a string`);
+      if (sql[key] !== undefined && typeof sql[key] !== "string") throw storageError("invalid-input", `${where}sql.${key} must be a string`, CONFIG);
     }
     if (sql.port !== undefined && !(Number.isInteger(sql.port) && (sql.port as number) > 0 && (sql.port as number) < 65536)) {
-      invalid(`${where}sql.port must be a port number`);
+      throw storageError("invalid-input", `${where}sql.port must be a port number`, CONFIG);
     }
   }
   if (
     storage_archive_item_limit !== undefined &&
     !(Number.isInteger(storage_archive_item_limit) && (storage_archive_item_limit as number) >= 0)
   ) {
-    invalid(`${where}storage_archive_item_limit must be a whole number >= 0`);
+    throw storageError("invalid-input", `${where}storage_archive_item_limit must be a whole number >= 0`, CONFIG);
   }
 }
 
@@ -80,27 +79,27 @@ export class ResolvedConfig {
 
   constructor(config: unknown) {
     if (config === undefined) config = {};
-    if (!isRecord(config)) invalid("the configuration must be an object");
+    if (!isRecord(config)) throw storageError("invalid-input", "the configuration must be an object", CONFIG);
     const { hosts, plugin_paths, backends, logger, ...global } = config;
     checkHostOptions(global, "");
-    if (hosts !== undefined && !isRecord(hosts)) invalid("hosts must be a table of host name = options");
+    if (hosts !== undefined && !isRecord(hosts)) throw storageError("invalid-input", "hosts must be a table of host name = options", CONFIG);
     const perHost = new Map<string, HostOptions>();
     for (const [host, options] of Object.entries(hosts ?? {})) {
-      if (!isRecord(options)) invalid(`hosts["${host}"] must be a table of options`);
+      if (!isRecord(options)) throw storageError("invalid-input", `hosts["${host}"] must be a table of options`, CONFIG);
       checkHostOptions(options, `hosts["${host}"].`);
       perHost.set(host, frozenCopy({ ...global, ...options }));
     }
     if (plugin_paths !== undefined && !(Array.isArray(plugin_paths) && plugin_paths.every((p) => typeof p === "string"))) {
-      invalid("plugin_paths must be a list of directory names");
+      throw storageError("invalid-input", "plugin_paths must be a list of directory names", CONFIG);
     }
     if (backends !== undefined) {
-      if (!isRecord(backends)) invalid("backends must be a table of name = factory function");
+      if (!isRecord(backends)) throw storageError("invalid-input", "backends must be a table of name = factory function", CONFIG);
       for (const [name, factory] of Object.entries(backends)) {
         checkBackendName(name, `backends.${name}`);
-        if (typeof factory !== "function") invalid(`backends.${name} must be a factory function`);
+        if (typeof factory !== "function") throw storageError("invalid-input", `backends.${name} must be a factory function`, CONFIG);
       }
     }
-    if (logger !== undefined && !isRecord(logger)) invalid("logger must be an object with debug/info/warn/error methods");
+    if (logger !== undefined && !isRecord(logger)) throw storageError("invalid-input", "logger must be an object with debug/info/warn/error methods", CONFIG);
     this.global = frozenCopy(global);
     this.#hosts = perHost;
     this.pluginPaths = Object.freeze([...((plugin_paths as string[] | undefined) ?? [])]);

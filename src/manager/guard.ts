@@ -1,4 +1,4 @@
-import { toStorageError } from "../errors.js";
+import { toStorageError, storageError } from "../errors.js";
 import { isEmptyTable, normalizeValue, type Value } from "../values/index.js";
 import type {
   ArchiveDeleteQuery,
@@ -23,7 +23,6 @@ import {
   cleanQuery,
   describe,
 } from "./validate.js";
-import { StorageError } from "../errors.js";
 
 /**
  * The manager hands out guarded stores: arguments are validated and values copied into
@@ -61,7 +60,7 @@ function dataOrDelete(data: unknown, what: string): Value | undefined {
 
 function checkKeyValues(values: unknown): Record<string, Value | Remove> {
   if (typeof values !== "object" || values === null || Array.isArray(values)) {
-    throw new StorageError("invalid-input", `values must be an object of key = value, got ${describe(values)}`);
+    throw storageError("invalid-input", `values must be an object of key = value, got ${describe(values)}`);
   }
   const out: Record<string, Value | Remove> = {};
   for (const [key, value] of Object.entries(values)) {
@@ -150,7 +149,7 @@ export function guardArchive(inner: ArchiveStore, label: GuardLabel): ArchiveSto
       call(label, "delete", () => {
         if (user !== true) checkUser(user);
         else if (!inner.caps.wildcardDelete) {
-          throw new StorageError("unsupported-store", `[${label.backend}] ${label.store}: this archive cannot delete across all users`);
+          throw storageError("unsupported-store", "this archive cannot delete across all users", { backend: label.backend, object: label.store });
         }
         checkQuery(query, true);
         return inner.delete(user, cleanQuery<ArchiveDeleteQuery>(query));

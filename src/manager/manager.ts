@@ -1,4 +1,4 @@
-import { StorageError, toStorageError } from "../errors.js";
+import { StorageError, toStorageError, storageError } from "../errors.js";
 import { DEFAULT_BACKEND_CAPS, type Backend, type BackendContext, type StorageConfig } from "../contracts/index.js";
 import type { AnyStore, ArchiveStore, KeyValPlusStore, KeyValStore, Logger, MapStore, StoreByType, StoreType, User } from "../contracts/index.js";
 import { ResolvedConfig } from "./config.js";
@@ -81,7 +81,7 @@ export class CoreManager {
     checkName(host, "host");
     checkName(store, "store");
     if (!STORE_TYPES.includes(type)) {
-      throw new StorageError("invalid-input", `store type must be one of ${STORE_TYPES.join(", ")}, got ${JSON.stringify(type)}`);
+      throw storageError("invalid-input", `store type must be one of ${STORE_TYPES.join(", ")}, got ${JSON.stringify(type)}`);
     }
     this.#checkOpen();
     const backendName = this.config.backendFor(host, configStore);
@@ -112,7 +112,7 @@ export class CoreManager {
   /** Deletes all of `user`'s data on `host`, from every backend the host is configured to use. */
   async purge(user: string, host: string): Promise<void> {
     checkUser(user);
-    if (user === null) throw new StorageError("invalid-input", "purge needs a user name");
+    if (user === null) throw storageError("invalid-input", "purge needs a user name");
     checkName(host, "host");
     this.#checkOpen();
     for (const name of this.config.backendsOf(host)) {
@@ -144,7 +144,7 @@ export class CoreManager {
   }
 
   #checkOpen(): void {
-    if (this.#closed) throw new StorageError("backend-failure", "[manager] the storage manager is closed");
+    if (this.#closed) throw storageError("backend-failure", "the storage manager is closed", { backend: "manager" });
   }
 
   #backend(name: string, host: string): Promise<Backend> {
@@ -163,9 +163,7 @@ export class CoreManager {
     } catch (error) {
       if (error instanceof StorageError && error.condition !== "backend-failure") throw error;
       const reason = error instanceof Error ? error.message : String(error);
-      throw new StorageError("backend-failure", `[${name}] cannot start storage backend "${name}" for ${host}: ${reason}`, {
-        cause: error,
-      });
+      throw storageError("backend-failure", `cannot start storage backend "${name}" for ${host}: ${reason}`, { backend: name, cause: error });
     }
   }
 
@@ -187,7 +185,7 @@ export class CoreManager {
       return mapOverKeyVal((await this.#rawOpen(backend, label, "keyval")) as KeyValStore);
     };
     if ((type === "keyval" || type === "archive") && !native.includes(type)) {
-      throw new StorageError("unsupported-store", `[${name}] no ${type} stores`);
+      throw storageError("unsupported-store", `no ${type} stores`, { backend: name });
     }
     let opened: AnyStore;
     switch (type) {

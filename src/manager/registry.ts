@@ -1,7 +1,7 @@
 import { access } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { StorageError } from "../errors.js";
+import { storageError } from "../errors.js";
 import type { BackendFactory } from "../contracts/index.js";
 import { PromiseCache } from "../util/promise-cache.js";
 
@@ -82,9 +82,7 @@ export class BackendRegistry {
       }
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new StorageError("backend-failure", `[${name}] cannot load storage backend "${name}": ${reason}`, {
-        cause: error,
-      });
+      throw storageError("backend-failure", `cannot load storage backend "${name}": ${reason}`, { backend: name, cause: error });
     }
   }
 }

@@ -1,4 +1,4 @@
-import { StorageError } from "../errors.js";
+import { storageError } from "../errors.js";
 import type { ValueObject } from "../values/index.js";
 import { hostOptions, invalidInput, nowSeconds, stringFields, type StoreScope } from "./common.js";
 import { prepUsername } from "./jid.js";
@@ -122,7 +122,7 @@ export function accountStore(scope: StoreScope): AccountStore {
       await locks.run(name, async () => {
         const kv = await store();
         if ((await kv.get(name)) !== undefined) {
-          throw new StorageError("conflict", `[${STORE}] ${scope.host}: account ${name} already exists`);
+          throw storageError("conflict", `account ${name} already exists`, { backend: STORE, object: scope.host });
         }
         await kv.set(name, record);
       });
@@ -151,7 +151,7 @@ export function accountStore(scope: StoreScope): AccountStore {
       await locks.run(name, async () => {
         const record = await load(name);
         if (record === undefined) {
-          throw new StorageError("item-not-found", `[${STORE}] ${scope.host}: no account ${name}`);
+          throw storageError("item-not-found", `no account ${name}`, { backend: STORE, object: scope.host });
         }
         await (await store()).set(name, await withPassword(record, prepped));
       });

@@ -1,4 +1,4 @@
-import { StorageError } from "../errors.js";
+import { StorageError, storageError } from "../errors.js";
 import type { CoreManager } from "../manager/manager.js";
 import type { HostOptions } from "../contracts/index.js";
 import { LuaTable, isTable, tablePairs, type LuaKey, type Value, type ValueObject } from "../values/index.js";
@@ -40,7 +40,7 @@ export function tableWithMeta(meta: Value | undefined, entries: Iterable<readonl
 
 /** `invalid-input` naming the store, host and what was wrong. */
 export function invalidInput(store: string, scope: StoreScope, message: string): StorageError {
-  return new StorageError("invalid-input", `[${store}] ${scope.host}: ${message}`);
+  return storageError("invalid-input", message, { backend: store, object: scope.host });
 }
 
 /** Unix time now, whole seconds, as Prosody's `os.time()` gives it. */

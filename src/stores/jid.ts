@@ -1,4 +1,4 @@
-import { StorageError } from "../errors.js";
+import { StorageError, storageError } from "../errors.js";
 
 /**
  * JID checks shared by the typed stores. They accept what Prosody's `jid.prep` accepts for the
@@ -22,21 +22,22 @@ export interface JidParts {
   resource?: string;
 }
 
-function invalid(what: string, jid: unknown, reason: string): never {
+/** `invalid-input` for a JID (or user name) `what` that breaks a rule. */
+function notValid(what: string, jid: unknown, reason: string): StorageError {
   const shown = typeof jid === "string" ? JSON.stringify(jid) : String(jid);
-  throw new StorageError("invalid-input", `${what} ${shown} is not valid: ${reason}`);
+  return storageError("invalid-input", `${what} ${shown} is not valid: ${reason}`);
 }
 
 function checkPart(part: string, what: string, jid: string, label: string): void {
-  if (part === "") invalid(what, jid, `empty ${label}`);
-  if (Buffer.byteLength(part) > MAX_PART_BYTES) invalid(what, jid, `${label} longer than ${MAX_PART_BYTES} bytes`);
+  if (part === "") throw notValid(what, jid, `empty ${label}`);
+  if (Buffer.byteLength(part) > MAX_PART_BYTES) throw notValid(what, jid, `${label} longer than ${MAX_PART_BYTES} bytes`);
 }
 
 function prepLocal(local: string, what: string, jid: string): string {
   const prepped = local.normalize("NFKC").toLowerCase();
   checkPart(prepped, what, jid, "localpart");
   if (LOCALPART_PROHIBITED.test(prepped) || CONTROL_OR_SPACE.test(prepped)) {
-    invalid(what, jid, "the localpart contains a character that is not allowed");
+    throw notValid(what, jid, "the localpart contains a character that is not allowed");
   }
   return prepped;
 }
@@ -47,7 +48,7 @@ function prepDomain(domain: string, what: string, jid: string): string {
   checkPart(prepped, what, jid, "domain");
   if (IPV6_LITERAL.test(prepped)) return prepped;
   for (const label of prepped.split(".")) {
-    if (!DOMAIN_LABEL.test(label) || Buffer.byteLength(label) > 63) invalid(what, jid, `bad domain label ${JSON.stringify(label)}`);
+    if (!DOMAIN_LABEL.test(label) || Buffer.byteLength(label) > 63) throw notValid(what, jid, `bad domain label ${JSON.stringify(label)}`);
   }
   return prepped;
 }
@@ -55,14 +56,14 @@ function prepDomain(domain: string, what: string, jid: string): string {
 function prepResource(resource: string, what: string, jid: string): string {
   const prepped = resource.normalize("NFKC");
   checkPart(prepped, what, jid, "resource");
-  if (CONTROL.test(prepped)) invalid(what, jid, "the resource contains a control character");
+  if (CONTROL.test(prepped)) throw notValid(what, jid, "the resource contains a control character");
   return prepped;
 }
 
 /** Splits and normalises any JID (`domain`, `local@domain`, `.../resource`). */
 export function parseJid(jid: unknown, what = "JID"): JidParts {
-  if (typeof jid !== "string") invalid(what, jid, "not a string");
-  if (!jid.isWellFormed()) invalid(what, jid, "not well-formed Unicode");
+  if (typeof jid !== "string") throw notValid(what, jid, "not a string");
+  if (!jid.isWellFormed()) throw notValid(what, jid, "not well-formed Unicode");
   const slash = jid.indexOf("/");
   const bare = slash === -1 ? jid : jid.slice(0, slash);
   const at = bare.indexOf("@");
@@ -86,20 +87,20 @@ export function prepJid(jid: unknown, what = "JID"): string {
 /** A normalised JID without resource (a domain alone is allowed: servers can be contacts). */
 export function prepBareJid(jid: unknown, what = "JID"): string {
   const parts = parseJid(jid, what);
-  if (parts.resource !== undefined) invalid(what, jid, "a bare JID (without /resource) is needed");
+  if (parts.resource !== undefined) throw notValid(what, jid, "a bare JID (without /resource) is needed");
   return formatJid(parts);
 }
 
 /** A normalised `local@domain` JID, as a room or an account address must be. */
 export function prepAddressJid(jid: unknown, what = "JID"): JidParts & { local: string } {
   const parts = parseJid(jid, what);
-  if (parts.local === undefined || parts.resource !== undefined) invalid(what, jid, "must be local@domain");
+  if (parts.local === undefined || parts.resource !== undefined) throw notValid(what, jid, "must be local@domain");
   return parts as JidParts & { local: string };
 }
 
 /** A normalised account name (a JID localpart): how Prosody keys per-user data. */
 export function prepUsername(user: unknown, what = "user"): string {
-  if (typeof user !== "string") invalid(what, user, "not a string");
-  if (!user.isWellFormed()) invalid(what, user, "not well-formed Unicode");
+  if (typeof user !== "string") throw notValid(what, user, "not a string");
+  if (!user.isWellFormed()) throw notValid(what, user, "not well-formed Unicode");
   return prepLocal(user, what, user);
 }

@@ -1,5 +1,5 @@
 import { Element } from "ltx";
-import { StorageError } from "../errors.js";
+import { storageError } from "../errors.js";
 import type { ArchiveItem, ArchiveQuery, ArchiveResult, ArchiveStore, User } from "../contracts/index.js";
 
 /**
@@ -58,13 +58,11 @@ export interface MamPlan {
   flip: boolean;
 }
 
-function invalid(message: string): StorageError {
-  return new StorageError("invalid-input", `[mam] ${message}`);
-}
+const MAM = { backend: "mam" } as const;
 
 function checkTime(value: unknown, what: string): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== "number" || !Number.isFinite(value)) throw invalid(`${what} must be a time in seconds`);
+  if (typeof value !== "number" || !Number.isFinite(value)) throw storageError("invalid-input", `${what} must be a time in seconds`, MAM);
   return value;
 }
 
@@ -72,7 +70,7 @@ function checkTime(value: unknown, what: string): number | undefined {
 export function planMamQuery(mam: MamQuery, limits: MamLimits = {}, withValue?: string): MamPlan {
   const { defaultMax = 20, maxMax = 50, includeTotal = true } = limits;
   const rsm = mam.rsm ?? {};
-  if (rsm.max !== undefined && !(Number.isSafeInteger(rsm.max) && rsm.max >= 0)) throw invalid("rsm.max must be a whole number >= 0");
+  if (rsm.max !== undefined && !(Number.isSafeInteger(rsm.max) && rsm.max >= 0)) throw storageError("invalid-input", "rsm.max must be a whole number >= 0", MAM);
   const max = Math.min(rsm.max ?? defaultMax, maxMax);
   const reverse = rsm.before !== undefined;
   const before = typeof rsm.before === "string" && rsm.before !== "" ? rsm.before : mam.beforeId;
@@ -122,14 +120,14 @@ export async function queryArchive(store: ArchiveStore, user: User, mam: MamQuer
 function parseStamp(text: string, field: string): number {
   // XEP-0082 date-time; Date.parse accepts that profile of ISO 8601.
   const ms = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(text) ? Date.parse(text) : NaN;
-  if (Number.isNaN(ms)) throw invalid(`form field ${field} is not an XEP-0082 date-time: ${JSON.stringify(text)}`);
+  if (Number.isNaN(ms)) throw storageError("invalid-input", `form field ${field} is not an XEP-0082 date-time: ${JSON.stringify(text)}`, MAM);
   return ms / 1000;
 }
 
 /** Reads a `<query xmlns="urn:xmpp:mam:2"/>` element (its data form and RSM set) into a MamQuery. */
 export function parseMamQuery(query: Element): MamQuery {
   if (!(query instanceof Element) || query.name !== "query" || query.attrs.xmlns !== MAM_NS) {
-    throw invalid(`expected <query xmlns="${MAM_NS}"/>`);
+    throw storageError("invalid-input", `expected <query xmlns="${MAM_NS}"/>`);
   }
   const mam: MamQuery = {};
   const form = query.getChild("x", DATA_FORMS_NS);
@@ -139,7 +137,7 @@ export function parseMamQuery(query: Element): MamQuery {
       fields.set(String(field.attrs.var), field.getChildren("value").map((value) => value.getText()));
     }
     const formType = fields.get("FORM_TYPE")?.[0];
-    if (formType !== MAM_NS) throw invalid(`unexpected FORM_TYPE ${JSON.stringify(formType ?? "")}, expected ${MAM_NS}`);
+    if (formType !== MAM_NS) throw storageError("invalid-input", `unexpected FORM_TYPE ${JSON.stringify(formType ?? "")}, expected ${MAM_NS}`);
     const one = (name: string) => fields.get(name)?.[0];
     if (one("with") !== undefined) mam.with = one("with");
     if (one("start") !== undefined) mam.start = parseStamp(one("start")!, "start");
@@ -153,7 +151,7 @@ export function parseMamQuery(query: Element): MamQuery {
     const rsm: NonNullable<MamQuery["rsm"]> = {};
     const max = set.getChildText("max");
     if (max !== null) {
-      if (!/^\d+$/.test(max.trim())) throw invalid(`RSM <max/> is not a number: ${JSON.stringify(max)}`);
+      if (!/^\d+$/.test(max.trim())) throw storageError("invalid-input", `RSM <max/> is not a number: ${JSON.stringify(max)}`, MAM);
       rsm.max = Number(max.trim());
     }
     const before = set.getChild("before");

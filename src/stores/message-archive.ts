@@ -1,5 +1,5 @@
 import type { Element } from "ltx";
-import { StorageError, isStorageError } from "../errors.js";
+import { isStorageError, storageError } from "../errors.js";
 import type { ArchiveItem, ArchiveStore } from "../contracts/index.js";
 import { hostOptions, invalidInput, nowSeconds, type StoreScope } from "./common.js";
 import { prepAddressJid, prepJid, prepUsername } from "./jid.js";
@@ -84,7 +84,7 @@ const ROOM: ArchiveKind = {
   owner(name, host) {
     if (typeof name !== "string" || !name.includes("@")) return prepUsername(name, "room");
     const room = prepAddressJid(name, "room");
-    if (room.domain !== host) throw new StorageError("invalid-input", `[muc_log] room ${name} is not on ${host}`);
+    if (room.domain !== host) throw storageError("invalid-input", `room ${name} is not on ${host}`, { backend: "muc_log" });
     return room.local;
   },
 };

@@ -1,5 +1,5 @@
 import type { KeyValStore, MapStore } from "../contracts/index.js";
-import { StorageError } from "../errors.js";
+import { storageError } from "../errors.js";
 import { isTable, type Value, type ValueObject } from "../values/index.js";
 import { invalidInput, pairsOf, stringFields, type StoreScope } from "./common.js";
 import { prepAddressJid, prepBareJid } from "./jid.js";
@@ -139,7 +139,7 @@ export function mucStore(scope: StoreScope): MucStore {
       await locks.run(ROOMS, async () => {
         const loaded = await load(room);
         if (!loaded.room) {
-          throw new StorageError("item-not-found", `[muc] ${scope.host}: no stored room ${loaded.address.jid}`);
+          throw storageError("item-not-found", `no stored room ${loaded.address.jid}`, { backend: "muc", object: scope.host });
         }
         if (affiliation === null) delete loaded.room.affiliations[who];
         else loaded.room.affiliations[who] = affiliation;

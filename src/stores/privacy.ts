@@ -1,4 +1,4 @@
-import { StorageError } from "../errors.js";
+import { storageError } from "../errors.js";
 import { isTable, tablePairs, type Value, type ValueObject } from "../values/index.js";
 import { invalidInput, stringFields, type StoreScope } from "./common.js";
 import { prepJid, prepUsername } from "./jid.js";
@@ -159,7 +159,7 @@ export function privacyStore(scope: StoreScope): PrivacyStore {
         const lists = listsOf(record);
         if (name === null) delete record.default;
         else if (!lists.has(name)) {
-          throw new StorageError("item-not-found", `[${STORE}] ${scope.host}: ${owner} has no privacy list ${JSON.stringify(name)}`);
+          throw storageError("item-not-found", `${owner} has no privacy list ${JSON.stringify(name)}`, { backend: STORE, object: scope.host });
         } else record.default = name;
         await save(owner, record, lists);
       });

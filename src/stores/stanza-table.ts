@@ -1,5 +1,5 @@
 import { Element } from "ltx";
-import { StorageError } from "../errors.js";
+import { storageError } from "../errors.js";
 import { elementFromTable, tableFromElement } from "../format/lua/stanza.js";
 import type { Value } from "../values/index.js";
 
@@ -21,12 +21,12 @@ export function tableToElement(value: Value, what: string): Element {
 
 /** Throws `invalid-input` unless `element` is an ltx Element named `name` in namespace `xmlns`. */
 export function checkElement(element: unknown, name: string | undefined, xmlns: string | undefined, what: string): Element {
-  if (!(element instanceof Element)) throw new StorageError("invalid-input", `${what} must be an XML element (ltx Element)`);
+  if (!(element instanceof Element)) throw storageError("invalid-input", `${what} must be an XML element (ltx Element)`);
   if (name !== undefined && element.name !== name) {
-    throw new StorageError("invalid-input", `${what} must be a <${name}/> element, got <${element.name}/>`);
+    throw storageError("invalid-input", `${what} must be a <${name}/> element, got <${element.name}/>`);
   }
   if (xmlns !== undefined && element.attrs.xmlns !== xmlns) {
-    throw new StorageError("invalid-input", `${what} must be in namespace ${xmlns}, got ${JSON.stringify(element.attrs.xmlns ?? "")}`);
+    throw storageError("invalid-input", `${what} must be in namespace ${xmlns}, got ${JSON.stringify(element.attrs.xmlns ?? "")}`);
   }
   return element;
 }

@@ -1,5 +1,5 @@
 import { Element } from "ltx";
-import { StorageError } from "../errors.js";
+import { storageError } from "../errors.js";
 import { LuaTable, isPlainObject, type LuaKey, type Value } from "./types.js";
 import { stringFromBytes, tableFromPairs, tablePairs } from "./table.js";
 
@@ -10,7 +10,7 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
 function reject(where: string, what: string): never {
-  throw new StorageError("unsupported-datatype", `${where}: ${what} cannot be stored`);
+  throw storageError("unsupported-datatype", `${what} cannot be stored`, { object: where });
 }
 
 function checkString(value: string, where: string): string {

@@ -1,6 +1,6 @@
 import type { Element } from "ltx";
 import { summarize } from "../../archive/query.js";
-import { StorageError } from "../../errors.js";
+import { storageError } from "../../errors.js";
 import type { ArchiveDeleteQuery, ArchiveItem, ArchiveQuery, ArchiveResult, ArchiveStore, User } from "../../contracts/index.js";
 import { decodeListItem, encodeListItem } from "./codec.js";
 import { writing, type InternalContext } from "./context.js";
@@ -76,7 +76,7 @@ export function internalArchive(context: InternalContext, store: string): Archiv
         const at = list.index.positionOf(id);
         if (at < 0 && list.index.length >= quota) {
           if (list.index.length === 0) await removeFile(list.path, durable);
-          throw new StorageError("quota-limit", `[internal] ${list.path} holds ${list.index.length} items, the limit (storage_archive_item_limit)`);
+          throw storageError("quota-limit", `${list.path} holds ${list.index.length} items, the limit (storage_archive_item_limit)`, { backend: "internal" });
         }
         if (at < 0) await appendItem(list, item, indexes, durable);
         else {
@@ -124,7 +124,7 @@ export function internalArchive(context: InternalContext, store: string): Archiv
       }),
 
     async delete(user, query: ArchiveDeleteQuery = {}) {
-      if (user === true) throw new StorageError("unsupported-store", "[internal] archives cannot be deleted for all users at once");
+      if (user === true) throw storageError("unsupported-store", "archives cannot be deleted for all users at once", { backend: "internal" });
       if (isEmptyQuery(query)) {
         const file = fileOf(user);
         await writing(context, file, async () => {

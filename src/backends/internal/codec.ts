@@ -1,5 +1,5 @@
 import { Element } from "ltx";
-import { StorageError } from "../../errors.js";
+import { storageError } from "../../errors.js";
 import {
   elementFromTable,
   parseDatFile,
@@ -35,7 +35,7 @@ export function encodeDat(value: Value, file: string): string {
 /** XEP-0082 UTC time of `when` to the second, as Prosody's `util.datetime.datetime`. */
 export function stampOf(when: number): string {
   const ms = Math.floor(when) * 1000;
-  if (!(Math.abs(ms) <= 8.64e15)) throw new StorageError("invalid-input", `[internal] when ${when} is out of range`);
+  if (!(Math.abs(ms) <= 8.64e15)) throw storageError("invalid-input", `when ${when} is out of range`, { backend: "internal" });
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
@@ -66,7 +66,7 @@ export function encodeListItem(value: Element, key: string, when: number, with_:
 export function decodeListItem(bytes: Uint8Array, file: string): Element {
   const { items, torn } = parseListItems(bytes, file);
   if (items.length !== 1 || torn) {
-    throw new StorageError("backend-failure", `[internal] cannot parse ${file}: an indexed item no longer reads as one item (file changed?)`);
+    throw storageError("backend-failure", `cannot parse ${file}: an indexed item no longer reads as one item (file changed?)`, { backend: "internal" });
   }
   const element = elementFromTable(items[0].value, file);
   delete element.attrs.stamp;
@@ -91,7 +91,7 @@ export function scanList(bytes: Uint8Array, file: string, base: number, firstPos
       const [parsed] = parseListItems(bytes.subarray(start, end), file).items;
       const attr = parsed && isTable(parsed.value) ? tableGet(parsed.value, "attr") : undefined;
       time = parseStamp(attr !== undefined && isTable(attr) ? tableGet(attr, "stamp") : undefined);
-      if (time === undefined) throw new StorageError("backend-failure", `[internal] cannot read ${file}: item ${firstPosition + n + 1} has no time`);
+      if (time === undefined) throw storageError("backend-failure", `cannot read ${file}: item ${firstPosition + n + 1} has no time`, { backend: "internal" });
     }
     const item: ScannedItem = {
       start: base + start,

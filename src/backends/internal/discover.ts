@@ -1,7 +1,7 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { DiscoveredStore } from "../../contracts/index.js";
-import { StorageError } from "../../errors.js";
+import { storageError } from "../../errors.js";
 import { isNotFound } from "./files.js";
 import { decodeName } from "./names.js";
 
@@ -12,7 +12,7 @@ async function entries(dir: string): Promise<Entry[]> {
     return (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch (error) {
     if (isNotFound(error)) return [];
-    throw new StorageError("backend-failure", `[internal] cannot list ${dir}: ${(error as Error).message}`, { cause: error });
+    throw storageError("backend-failure", `cannot list ${dir}: ${(error as Error).message}`, { backend: "internal", cause: error });
   }
 }
 

@@ -2,7 +2,7 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Backend, BackendFactory } from "../../contracts/index.js";
 import type { HostOptions } from "../../contracts/index.js";
-import { StorageError } from "../../errors.js";
+import { storageError } from "../../errors.js";
 import { internalArchive } from "./archive.js";
 import { writing, type InternalContext } from "./context.js";
 import { discoverStores } from "./discover.js";
@@ -29,15 +29,13 @@ export interface InternalOptions {
   internal_index_cache_items?: number;
 }
 
-function invalid(message: string): never {
-  throw new StorageError("invalid-input", `[internal] invalid configuration: ${message}`);
-}
+const CONFIG = { backend: "internal", object: "invalid configuration" } as const;
 
 function readOptions(options: HostOptions): { dataPath: string; durable: boolean; quota: number; cacheItems: number } {
   const durable = options.internal_durable ?? false;
-  if (typeof durable !== "boolean") invalid("internal_durable must be true or false");
+  if (typeof durable !== "boolean") throw storageError("invalid-input", "internal_durable must be true or false", CONFIG);
   const cacheItems = options.internal_index_cache_items ?? DEFAULT_INDEX_CACHE_ITEMS;
-  if (!(Number.isSafeInteger(cacheItems) && (cacheItems as number) >= 0)) invalid("internal_index_cache_items must be a whole number >= 0");
+  if (!(Number.isSafeInteger(cacheItems) && (cacheItems as number) >= 0)) throw storageError("invalid-input", "internal_index_cache_items must be a whole number >= 0", CONFIG);
   return {
     dataPath: options.data_path ?? "./data",
     durable,
@@ -90,7 +88,7 @@ export const createInternalBackend: BackendFactory = (options, backendContext): 
         case "archive":
           return internalArchive(ctx, store);
         default:
-          throw new StorageError("unsupported-store", `[internal] no ${type} stores (keyval, map and archive only)`);
+          throw storageError("unsupported-store", `no ${type} stores (keyval, map and archive only)`, { backend: "internal" });
       }
     },
 

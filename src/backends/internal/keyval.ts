@@ -1,5 +1,5 @@
 import { readdir } from "node:fs/promises";
-import { StorageError } from "../../errors.js";
+import { StorageError, storageError } from "../../errors.js";
 import type { KeyValStore, User } from "../../contracts/index.js";
 import type { Value } from "../../values/index.js";
 import { decodeDat, encodeDat } from "./codec.js";
@@ -14,7 +14,7 @@ export async function readDat(context: InternalContext, store: string, user: Use
   try {
     bytes = readIfExists(file);
   } catch (error) {
-    throw new StorageError("backend-failure", `[internal] cannot read ${file}: ${(error as Error).message}`, { cause: error });
+    throw storageError("backend-failure", `cannot read ${file}: ${(error as Error).message}`, { backend: "internal", cause: error });
   }
   return bytes === undefined ? undefined : decodeDat(bytes, file);
 }
@@ -27,7 +27,7 @@ export async function writeDat(context: InternalContext, store: string, user: Us
     else await writeFileAtomic(file, encodeDat(data, file), context.durable);
   } catch (error) {
     if (error instanceof StorageError) throw error;
-    throw new StorageError("backend-failure", `[internal] cannot write ${file}: ${(error as Error).message}`, { cause: error });
+    throw storageError("backend-failure", `cannot write ${file}: ${(error as Error).message}`, { backend: "internal", cause: error });
   }
 }
 
@@ -39,7 +39,7 @@ export async function* usersWith(context: InternalContext, store: string, ext: "
     names = await readdir(dir);
   } catch (error) {
     if (isNotFound(error)) return;
-    throw new StorageError("backend-failure", `[internal] cannot list ${dir}: ${(error as Error).message}`, { cause: error });
+    throw storageError("backend-failure", `cannot list ${dir}: ${(error as Error).message}`, { backend: "internal", cause: error });
   }
   for (const name of names.sort()) {
     if (!name.endsWith(ext) || name.length === ext.length) continue;

@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { StorageError } from "../../errors.js";
+import { StorageError, storageError } from "../../errors.js";
 import { scanList } from "./codec.js";
 import { isNotFound, openCreating } from "./files.js";
 import type { IndexCache } from "./index-cache.js";
@@ -28,7 +28,7 @@ export interface OpenList {
 
 function failure(path: string, doing: string, error: unknown): StorageError {
   if (error instanceof StorageError) return error;
-  return new StorageError("backend-failure", `[internal] cannot ${doing} ${path}: ${(error as Error).message}`, { cause: error });
+  return storageError("backend-failure", `cannot ${doing} ${path}: ${(error as Error).message}`, { backend: "internal", cause: error });
 }
 
 /**

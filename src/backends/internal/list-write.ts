@@ -1,6 +1,6 @@
 import { fstatSync, ftruncateSync, statSync } from "node:fs";
 import { dirname } from "node:path";
-import { StorageError } from "../../errors.js";
+import { StorageError, storageError } from "../../errors.js";
 import { removeFile, syncDir, syncFd, writeAll, writeFileAtomic } from "./files.js";
 import type { IndexCache } from "./index-cache.js";
 import { identityOf, ListIndex, type ScannedItem } from "./list-index.js";
@@ -24,7 +24,7 @@ function ownLine(bytes: Uint8Array): Uint8Array {
 
 function failure(path: string, doing: string, error: unknown): StorageError {
   if (error instanceof StorageError) return error;
-  return new StorageError("backend-failure", `[internal] cannot ${doing} ${path}: ${(error as Error).message}`, { cause: error });
+  return storageError("backend-failure", `cannot ${doing} ${path}: ${(error as Error).message}`, { backend: "internal", cause: error });
 }
 
 export function lidxPathOf(listPath: string): string {

@@ -1,4 +1,4 @@
-import { StorageError } from "../../errors.js";
+import { storageError } from "../../errors.js";
 import { stringFromBytes } from "../../values/index.js";
 
 /**
@@ -68,10 +68,7 @@ export function decodeName(encoded: string): string | undefined {
 export function encodeChecked(name: string, what: "host" | "user" | "store"): string {
   const encoded = what === "store" ? encodeStoreName(name) : encodeName(name);
   if (encoded.length > MAX_ENCODED_NAME_BYTES) {
-    throw new StorageError(
-      "invalid-input",
-      `[internal] ${what} name is too long for a file name once encoded (${encoded.length} bytes, at most ${MAX_ENCODED_NAME_BYTES}): ${JSON.stringify(name.slice(0, 40))}…`,
-    );
+    throw storageError("invalid-input", `${what} name is too long for a file name once encoded (${encoded.length} bytes, at most ${MAX_ENCODED_NAME_BYTES}): ${JSON.stringify(name.slice(0, 40))}…`, { backend: "internal" });
   }
   return encoded;
 }

@@ -1,5 +1,5 @@
 import { resolve, sep } from "node:path";
-import { StorageError } from "../../errors.js";
+import { storageError } from "../../errors.js";
 import type { User } from "../../contracts/index.js";
 import { encodeChecked } from "./names.js";
 
@@ -44,7 +44,7 @@ export class HostLayout {
    */
   #inside(path: string): string {
     if (!path.startsWith(this.root + sep) || path.includes(`${sep}..`) || path.includes("\0")) {
-      throw new StorageError("invalid-input", `[internal] refusing a path outside the data directory: ${JSON.stringify(path)}`);
+      throw storageError("invalid-input", `refusing a path outside the data directory: ${JSON.stringify(path)}`, { backend: "internal" });
     }
     return path;
   }

@@ -1,7 +1,7 @@
 import { open, readFile, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { StorageError } from "../../errors.js";
+import { storageError } from "../../errors.js";
 import { ensureDir, FILE_MODE, isNotFound } from "./files.js";
 
 /** Name of the advisory lock file in the data directory; Prosody ignores names starting with ".". */
@@ -72,13 +72,10 @@ export async function lockDataDir(root: string): Promise<DataDirLock> {
           : owner.pid === process.pid && owner.host === hostname()
             ? "another storage manager in this process"
             : `process ${owner.pid} on ${owner.host}`;
-      throw new StorageError(
-        "backend-failure",
-        `[internal] the data directory ${root} is in use by ${who} (lock file ${path}); ` +
-          "only one xmppstore writer may use a data directory at a time — close the other one, or remove the lock file if it is stale",
-      );
+      throw storageError("backend-failure", `[internal] the data directory ${root} is in use by ${who} (lock file ${path}); ` +
+          "only one xmppstore writer may use a data directory at a time — close the other one, or remove the lock file if it is stale");
     }
     await unlink(path).catch(() => {});
   }
-  throw new StorageError("backend-failure", `[internal] cannot take the lock file ${path}: it keeps changing`);
+  throw storageError("backend-failure", `cannot take the lock file ${path}: it keeps changing`, { backend: "internal" });
 }

@@ -1,4 +1,4 @@
-import { StorageError } from "../../errors.js";
+import { storageError } from "../../errors.js";
 import { normalizeValue } from "../../values/index.js";
 import { mediumId } from "../../archive/ids.js";
 import { recordsToDelete, selectRecords, summarize, type ArchiveRecord } from "../../archive/query.js";
@@ -37,7 +37,7 @@ export function memoryArchive(data: ArchiveData, quota: number): ArchiveStore {
       const id = key ?? mediumId();
       const existing = list.positions.get(id);
       if (existing === undefined && list.items.length >= quota) {
-        throw new StorageError("quota-limit", `[memory] archive of ${user ?? "(host)"} holds ${quota} items, its limit`);
+        throw storageError("quota-limit", `archive of ${user ?? "(host)"} holds ${quota} items, its limit`, { backend: "memory" });
       }
       if (existing !== undefined) {
         list.items.splice(existing, 1);

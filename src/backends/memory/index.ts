@@ -1,5 +1,5 @@
 import type { Backend, BackendFactory, DiscoveredStore } from "../../contracts/index.js";
-import { StorageError } from "../../errors.js";
+import { storageError } from "../../errors.js";
 import { memoryArchive, type ArchiveData } from "./archive.js";
 import { memoryKeyVal, memoryMap, type KeyValData } from "./keyval.js";
 
@@ -28,7 +28,7 @@ export const createMemoryBackend: BackendFactory = (options, context): Backend =
         case "archive":
           return memoryArchive(archiveData(store), quota);
         default:
-          throw new StorageError("unsupported-store", `[memory] no ${type} stores`);
+          throw storageError("unsupported-store", `no ${type} stores`, { backend: "memory" });
       }
     },
     async purge(user) {

@@ -1,9 +1,9 @@
 import type { Backend, BackendFactory } from "../../contracts/index.js";
-import { StorageError } from "../../errors.js";
+import { storageError } from "../../errors.js";
 import { REMOVE, type AnyStore, type ArchiveResult, type StoreType } from "../../contracts/index.js";
 
 function refuse(): never {
-  throw new StorageError("storage-disabled", "[none] this store keeps nothing; saving is not possible");
+  throw storageError("storage-disabled", "this store keeps nothing; saving is not possible", { backend: "none" });
 }
 
 const refusing = async () => refuse();

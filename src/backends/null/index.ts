@@ -1,9 +1,9 @@
 import type { Backend, BackendFactory } from "../../contracts/index.js";
-import { StorageError } from "../../errors.js";
+import { storageError } from "../../errors.js";
 import { REMOVE, type AnyStore, type StoreType } from "../../contracts/index.js";
 
 function disabled(): never {
-  throw new StorageError("storage-disabled", "[null] storage is disabled for this store");
+  throw storageError("storage-disabled", "storage is disabled for this store", { backend: "null" });
 }
 
 const failing = async () => disabled();

@@ -1,4 +1,4 @@
-import { StorageError } from "../../errors.js";
+import { storageError } from "../../errors.js";
 import type { Dialect } from "./dialects/dialect.js";
 
 /**
@@ -11,10 +11,7 @@ export function checkWhen(dialect: Dialect, label: string, when: number): number
   const at = dialect.fractionalWhen ? when : Math.floor(when);
   const [min, max] = dialect.whenRange;
   if (!(at >= min && at <= max)) {
-    throw new StorageError(
-      "invalid-input",
-      `[sql] ${label}: when = ${when} is outside what ${dialect.engine}'s "when" column holds (${min} to ${max} seconds)`,
-    );
+    throw storageError("invalid-input", `when = ${when} is outside what ${dialect.engine}'s "when" column holds (${min} to ${max} seconds)`, { backend: "sql", object: label });
   }
   return at;
 }
@@ -22,7 +19,7 @@ export function checkWhen(dialect: Dialect, label: string, when: number): number
 /** Text for a key, `with` or name column, refused when the column cannot hold it faithfully. */
 export function checkText(dialect: Dialect, label: string, what: string, text: string): string {
   if (!dialect.holds(text)) {
-    throw new StorageError("invalid-input", `[sql] ${label}: ${what} ${JSON.stringify(text)} cannot be held faithfully by ${dialect.engine} (${dialect.holdsNot})`);
+    throw storageError("invalid-input", `${what} ${JSON.stringify(text)} cannot be held faithfully by ${dialect.engine} (${dialect.holdsNot})`, { backend: "sql", object: label });
   }
   return text;
 }

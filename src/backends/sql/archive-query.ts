@@ -1,4 +1,4 @@
-import { StorageError } from "../../errors.js";
+import { storageError } from "../../errors.js";
 import type { ArchiveQuery } from "../../contracts/index.js";
 import { rows, type Param, type Work } from "./connection.js";
 
@@ -53,7 +53,7 @@ export function* idRange(base: Where, host: string, user: string | true, store: 
     const scope = user === true ? '"host" = ? AND "store" = ?' : '"host" = ? AND "user" = ? AND "store" = ?';
     const params: Param[] = user === true ? [host, store, id] : [host, user, store, id];
     const found = yield* rows(`SELECT "sort_id" FROM "prosodyarchive" WHERE ${scope} AND "key" = ? ORDER BY "sort_id" LIMIT 1`, params);
-    if (found.length === 0) throw new StorageError("item-not-found", `no archive item with id ${JSON.stringify(id)} in ${user === true ? "" : `${user || "(host)"}@`}${host}/${store}`);
+    if (found.length === 0) throw storageError("item-not-found", `no archive item with id ${JSON.stringify(id)} in ${user === true ? "" : `${user || "(host)"}@`}${host}/${store}`);
     where = extend(where, `"sort_id" ${op} ?`, Number(found[0][0]));
   }
   return where;

@@ -1,5 +1,5 @@
 import { Element } from "ltx";
-import { StorageError } from "../../errors.js";
+import { storageError } from "../../errors.js";
 import { uuidId } from "../../archive/ids.js";
 import type { ArchiveDeleteQuery, ArchiveItem, ArchiveQuery, ArchiveResult, ArchiveStore, ArchiveSummary, User } from "../../contracts/index.js";
 import { rows, run, type Param, type Rows, type Work } from "./connection.js";
@@ -31,7 +31,7 @@ export function sqlArchive(scope: StoreScope, quota: number | undefined): Archiv
     const id = String(columnText(row[1]));
     const value = codec.decode(row[4], row[5], `${where} item ${id}`);
     if (!(value instanceof Element)) {
-      throw new StorageError("unsupported-datatype", `[sql] ${engine.label}: ${where} item ${id} holds a ${String(row[4])} value, not a stanza`);
+      throw storageError("unsupported-datatype", `${where} item ${id} holds a ${String(row[4])} value, not a stanza`, { backend: "sql", object: engine.label });
     }
     return { id, value, when: Number(row[2]), with: String(columnText(row[3])) };
   };
@@ -92,7 +92,7 @@ export function sqlArchive(scope: StoreScope, quota: number | undefined): Archiv
             `SELECT COUNT(*) FROM (SELECT 1 AS "one" FROM "prosodyarchive" WHERE "host" = ? AND "user" = ? AND "store" = ?${limitClause(quota)}) AS "held"`,
             [host, owner, store],
           );
-          if (Number(found[0][0]) >= quota) throw new StorageError("quota-limit", `[sql] archive ${label} holds ${quota} items, its limit`);
+          if (Number(found[0][0]) >= quota) throw storageError("quota-limit", `archive ${label} holds ${quota} items, its limit`, { backend: "sql" });
         }
         const id = key ?? uuidId();
         yield* run(insert, [host, owner, store, at, with_ ?? "", id, encoded.type, encoded.value] as Param[]);

@@ -1,4 +1,4 @@
-import { StorageError } from "../../errors.js";
+import { StorageError, storageError } from "../../errors.js";
 import type { Dialect } from "./dialects/dialect.js";
 
 /** A parameter of a statement; `Uint8Array` is text given as bytes (SQLite only). */
@@ -129,7 +129,5 @@ export function* single(sql: string, params: readonly Param[] = []): Work<Rows> 
 /** A driver error as `backend-failure` naming the backend, database and operation. */
 export function failure(engine: { dialect: Dialect; label: string }, backend: string, what: string, error: unknown): StorageError {
   if (error instanceof StorageError) return error;
-  return new StorageError("backend-failure", `[${backend}] ${engine.label}: ${what}: ${engine.dialect.describeError(error)}`, {
-    cause: error,
-  });
+  return storageError("backend-failure", `${what}: ${engine.dialect.describeError(error)}`, { backend, cause: error, object: engine.label });
 }

@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { SQL_DRIVERS, type Backend, type BackendContext, type BackendFactory, type DiscoveredStore, type HostOptions } from "../../contracts/index.js";
-import { StorageError } from "../../errors.js";
+import { storageError } from "../../errors.js";
 import { sqlArchive } from "./archive.js";
 import { bulkWriter, type SqlBulkWriter } from "./bulk.js";
 import { rows, run, type SqlEngine } from "./connection.js";
@@ -78,7 +78,7 @@ export const createSqlBackend: BackendFactory = async (options: HostOptions, con
         case "archive":
           return sqlArchive(scope(store), quota);
         default:
-          throw new StorageError("unsupported-store", `[${context.name}] no ${String(type)} stores`);
+          throw storageError("unsupported-store", `no ${String(type)} stores`, { backend: context.name });
       }
     },
     async purge(user) {

@@ -1,4 +1,4 @@
-import { StorageError } from "../../errors.js";
+import { storageError } from "../../errors.js";
 import { isTable, LuaTable, tableFromPairs, tablePairs, type Value } from "../../values/index.js";
 import type { Dialect } from "./dialects/dialect.js";
 import { columnText, type EncodedValue, type ValueCodec } from "./values.js";
@@ -21,7 +21,7 @@ export function hasOwnRow(key: unknown, dialect: Dialect): key is string {
  */
 export function splitRows(data: Value, codec: ValueCodec, dialect: Dialect, where: string): Array<[string, EncodedValue]> {
   if (!isTable(data)) {
-    throw new StorageError("unsupported-datatype", `${where}: keyval data must be a table (Prosody's SQL schema stores one row per key)`);
+    throw storageError("unsupported-datatype", "keyval data must be a table (Prosody's SQL schema stores one row per key)", { object: where });
   }
   const out: Array<[string, EncodedValue]> = [];
   const extra = new LuaTable();

@@ -1,4 +1,4 @@
-import { StorageError } from "../../errors.js";
+import { storageError } from "../../errors.js";
 import { DEFAULT_SQL_DRIVER, isSqlDriver, sqlDatabase, type HostOptions, type SqlDriver, type SqlOptions } from "../../contracts/index.js";
 
 /** Connection settings of a database server. */
@@ -20,11 +20,11 @@ export function sqlSettings(options: HostOptions, backend: string): SqlSettings 
   const sql: Partial<SqlOptions> = options.sql ?? { driver: DEFAULT_SQL_DRIVER };
   const driver = sql.driver ?? DEFAULT_SQL_DRIVER;
   if (!isSqlDriver(driver)) {
-    throw new StorageError("invalid-input", `[${backend}] unknown sql.driver ${JSON.stringify(driver)}`);
+    throw storageError("invalid-input", `unknown sql.driver ${JSON.stringify(driver)}`, { backend });
   }
   const database = sqlDatabase(driver, sql.database, options.data_path ?? "./data");
   if (database === undefined) {
-    throw new StorageError("invalid-input", `[${backend}] sql.database must name the ${driver} database`);
+    throw storageError("invalid-input", `sql.database must name the ${driver} database`, { backend });
   }
   const settings: SqlSettings = { driver, database };
   if (sql.host !== undefined) settings.host = sql.host;

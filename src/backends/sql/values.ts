@@ -1,5 +1,5 @@
 import { Element } from "ltx";
-import { StorageError } from "../../errors.js";
+import { storageError } from "../../errors.js";
 import { decodeProsodyJson, encodeProsodyJson, formatLuaNumber, parseLuaNumber } from "../../format/json/index.js";
 import { stringFromBytes, type Value } from "../../values/index.js";
 import type { Dialect } from "./dialects/dialect.js";
@@ -34,7 +34,7 @@ export class ValueCodec {
   }
 
   #unsupported(where: string, what: string): never {
-    throw new StorageError("unsupported-datatype", `[sql] ${this.#label}: ${where}: ${what} cannot be stored in ${this.#dialect.engine}`);
+    throw storageError("unsupported-datatype", `${where}: ${what} cannot be stored in ${this.#dialect.engine}`, { backend: "sql", object: this.#label });
   }
 
   #checkBytes(encoded: string | Uint8Array, where: string): string | Uint8Array {
@@ -89,7 +89,7 @@ export class ValueCodec {
       }
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new StorageError("backend-failure", `[sql] ${this.#label}: cannot read ${where}: ${reason}`, { cause: error });
+      throw storageError("backend-failure", `cannot read ${where}: ${reason}`, { backend: "sql", cause: error, object: this.#label });
     }
   }
 }

@@ -1,6 +1,6 @@
 import type { Element } from "ltx";
 import { readStanza } from "./xml-read.js";
-import { StorageError } from "../../errors.js";
+import { storageError } from "../../errors.js";
 
 /**
  * Archive values as XML text, in the form Prosody's `tostring(stanza)` writes (single-quoted
@@ -27,12 +27,12 @@ function checkText(text: string, where: string): void {
   const bad = NOT_XML.exec(text);
   if (bad) {
     const code = bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
-    throw new StorageError("unsupported-datatype", `${where}: XML cannot hold the character U+${code}`);
+    throw storageError("unsupported-datatype", `XML cannot hold the character U+${code}`, { object: where });
   }
 }
 
 function checkName(name: string, where: string): void {
-  if (!NAME.test(name)) throw new StorageError("unsupported-datatype", `${where}: ${JSON.stringify(name)} is not an XML name`);
+  if (!NAME.test(name)) throw storageError("unsupported-datatype", `${JSON.stringify(name)} is not an XML name`, { object: where });
 }
 
 function write(element: Element, out: string[], where: string, depth: number): void {

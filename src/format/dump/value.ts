@@ -1,5 +1,5 @@
 import { Element, parse as parseXml } from "ltx";
-import { StorageError } from "../../errors.js";
+import { StorageError, storageError } from "../../errors.js";
 import {
   LuaTable,
   isPlainObject,
@@ -19,7 +19,7 @@ export type DumpJson = string | number | boolean | DumpJson[] | { [key: string]:
 const MARKERS = new Set(["$bytes", "$int", "$number", "$table", "$xml"]);
 
 function fail(where: string, what: string, cause?: unknown): never {
-  throw new StorageError("invalid-input", `[dump] ${where}: ${what}`, cause === undefined ? undefined : { cause });
+  throw storageError("invalid-input", what, cause === undefined ? { backend: "dump", object: where } : { backend: "dump", object: where, cause });
 }
 
 function encodeNumber(n: number): DumpJson {

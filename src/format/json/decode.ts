@@ -1,4 +1,4 @@
-import { StorageError } from "../../errors.js";
+import { storageError } from "../../errors.js";
 import { MAX_DEPTH, stringFromBytes, tableFromPairs, type LuaKey, type Value } from "../../values/index.js";
 import { parseLuaNumber } from "./lua-number.js";
 
@@ -47,7 +47,7 @@ class JsonReader {
   }
 
   #fail(what: string): never {
-    throw new StorageError("backend-failure", `invalid JSON at offset ${this.#at}: ${what}`);
+    throw storageError("backend-failure", `invalid JSON at offset ${this.#at}: ${what}`);
   }
 
   #skip(): void {

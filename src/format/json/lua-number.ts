@@ -1,4 +1,4 @@
-import { StorageError } from "../../errors.js";
+import { storageError } from "../../errors.js";
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -18,7 +18,7 @@ export function formatLuaNumber(value: number | bigint, where = "value"): string
   if (value === Infinity) return "1e9999";
   if (value === -Infinity) return "-1e9999";
   if (Number.isNaN(value)) {
-    throw new StorageError("unsupported-datatype", `${where}: NaN cannot be stored in a form Prosody reads back`);
+    throw storageError("unsupported-datatype", "NaN cannot be stored in a form Prosody reads back", { object: where });
   }
   return Number.isInteger(value) ? value.toExponential() : String(value);
 }

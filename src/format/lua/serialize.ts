@@ -4,7 +4,7 @@
  * write for the same table (up to the order of hash keys, which Lua does not fix either).
  */
 import { Element } from "ltx";
-import { StorageError } from "../../errors.js";
+import { storageError } from "../../errors.js";
 import { LuaTable, type LuaKey, type Value, type ValueObject } from "../../values/index.js";
 import { formatFloat18g } from "./format-float.js";
 
@@ -102,7 +102,7 @@ function formatScalar(value: Value | LuaKey, where: string): string {
       return value ? "true" : "false";
     default:
       if (value instanceof Uint8Array) return quoteBytes(value);
-      throw new StorageError("unsupported-datatype", `${where}: a ${typeof value} cannot be written as Lua`);
+      throw storageError("unsupported-datatype", `a ${typeof value} cannot be written as Lua`, { object: where });
   }
 }
 
@@ -136,7 +136,7 @@ class TableWriter {
       return;
     }
     if (depth > WRITE_MAX_DEPTH) {
-      throw new StorageError("unsupported-datatype", `${this.where}: tables nested deeper than ${WRITE_MAX_DEPTH} cannot be written as Lua`);
+      throw storageError("unsupported-datatype", `tables nested deeper than ${WRITE_MAX_DEPTH} cannot be written as Lua`, { object: this.where });
     }
     const out = this.out;
     const mark = out.length;

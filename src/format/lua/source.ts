@@ -3,7 +3,7 @@
  * literals, read straight from the bytes the way Lua 5.4's lexer reads them (C locale), with
  * no regular expressions and no per-character string building on the hot path.
  */
-import { StorageError } from "../../errors.js";
+import { StorageError, storageError } from "../../errors.js";
 
 /** Largest input the reader accepts; bigger files are refused rather than half-read. */
 export const MAX_SOURCE_BYTES = 512 * 1024 * 1024;
@@ -514,5 +514,5 @@ export function syntaxFailure(label: string, bytes: Uint8Array, error: LuaSyntax
   let line = 1;
   const stop = Math.min(error.offset, bytes.length);
   for (let i = 0; i < stop; i++) if (bytes[i] === NL) line++;
-  return new StorageError("backend-failure", `[internal] cannot parse ${label}: ${error.message} at line ${line}`, { cause });
+  return storageError("backend-failure", `cannot parse ${label}: ${error.message} at line ${line}`, { backend: "internal", cause });
 }

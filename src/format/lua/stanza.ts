@@ -6,7 +6,7 @@
  * `namespace\1name`, except `xml:lang` and the other `xml:` attributes).
  */
 import { Element } from "ltx";
-import { StorageError } from "../../errors.js";
+import { StorageError, storageError } from "../../errors.js";
 import { isPlainObject, isTable, tableFromPairs, tableGet, tablePairs, type LuaKey, type Value } from "../../values/index.js";
 
 const lossyUtf8 = new TextDecoder("utf-8");
@@ -105,5 +105,5 @@ function build(table: Value, where: string): Element {
 }
 
 function notStanza(where: string, why: string): StorageError {
-  return new StorageError("backend-failure", `[internal] ${where} is not a serialized stanza: ${why}`);
+  return storageError("backend-failure", `${where} is not a serialized stanza: ${why}`, { backend: "internal" });
 }
