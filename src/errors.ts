@@ -51,18 +51,6 @@ export function isStorageError(error: unknown, condition?: StorageCondition): er
 }
 
 /**
- * Wraps any error thrown by `fn` that is not already a StorageError as `backend-failure`,
- * prefixing `[backend] what:`, so callers always see one error type.
- */
-export async function asBackendFailure<T>(backend: string, what: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    throw toStorageError(backend, what, error);
-  }
-}
-
-/**
  * A StorageError from another copy of this package (a plugin with its own dependency) is not
  * `instanceof` ours; it is recognised by name and condition and re-made as ours.
  */

@@ -11,7 +11,7 @@ export interface ArchiveRecord {
 }
 
 /** True when an item passes the query's filters (`with`, `start`, `end`, `key`, `ids`). */
-export function matchesFilters(item: { key: string; when: number; with?: string }, query: ArchiveQuery, ids?: Set<string>): boolean {
+function matchesFilters(item: { key: string; when: number; with?: string }, query: ArchiveQuery, ids?: Set<string>): boolean {
   if (query.with !== undefined && (item.with ?? "") !== query.with) return false;
   if (query.start !== undefined && item.when < query.start) return false;
   if (query.end !== undefined && item.when > query.end) return false;
@@ -20,7 +20,7 @@ export function matchesFilters(item: { key: string; when: number; with?: string 
   return true;
 }
 
-export function idSet(query: ArchiveQuery): Set<string> | undefined {
+function idSet(query: ArchiveQuery): Set<string> | undefined {
   return query.ids ? new Set(query.ids) : undefined;
 }
 

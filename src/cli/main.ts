@@ -23,9 +23,28 @@ interface Command<T> {
   run(options: T, io: CliIO): Promise<number>;
 }
 
-const COMMANDS: Record<string, Command<never>> = { migrate, dump, ls, get } as unknown as Record<string, Command<never>>;
+/** A command with its options type hidden: parsing and running happen together. */
+interface Runnable {
+  usage: string;
+  exec(argv: string[], io: CliIO): Promise<number>;
+}
 
-export const USAGE = `Usage: xmppstore <command> [options]
+function runnable<T>(command: Command<T>): Runnable {
+  return { usage: command.usage, exec: (argv, io) => command.run(command.parse(argv), io) };
+}
+
+const COMMANDS = {
+  migrate: runnable(migrate),
+  dump: runnable(dump),
+  ls: runnable(ls),
+  get: runnable(get),
+} satisfies Record<string, Runnable>;
+
+function isCommand(name: string): name is keyof typeof COMMANDS {
+  return Object.hasOwn(COMMANDS, name);
+}
+
+const USAGE = `Usage: xmppstore <command> [options]
 
 Moves and inspects the data of Prosody-compatible XMPP servers: Prosody's data
 directories (internal:DIR), SQLite files (sqlite:FILE), PostgreSQL and MySQL
@@ -48,7 +67,7 @@ Exit status: 0 success, 1 a failure during the work, 2 bad usage or configuratio
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined || first === "--help" || first === "-h" || first === "help") {
-    if (first === "help" && rest[0] && Object.hasOwn(COMMANDS, rest[0])) {
+    if (first === "help" && rest[0] && isCommand(rest[0])) {
       await io.out(COMMANDS[rest[0]].usage);
       return 0;
     }
@@ -59,7 +78,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     await io.out(`${packageVersion()}\n`);
     return 0;
   }
-  if (!Object.hasOwn(COMMANDS, first)) {
+  if (!isCommand(first)) {
     io.err(`xmppstore: unknown command ${JSON.stringify(first)}\n\n${USAGE}`);
     return 2;
   }
@@ -71,7 +90,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   try {
-    return await command.run(command.parse(rest), io);
+    return await command.exec(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(`xmppstore ${first}: ${error.message}\n\n${command.usage}`);

@@ -31,7 +31,7 @@ export interface ParseSourceOptions {
   env?: Record<string, string | undefined>;
 }
 
-export const SOURCE_FORMS = [
+const SOURCE_FORMS = [
   "internal:DIR",
   "sqlite:FILE",
   "postgres://USER:PASS@HOST:PORT/DB",

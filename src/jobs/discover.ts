@@ -49,6 +49,6 @@ export async function discoverStores(source: DataSource): Promise<StoreRef[]> {
   return [...found.values()].sort(compareRefs);
 }
 
-export function compareRefs(a: StoreRef, b: StoreRef): number {
+function compareRefs(a: StoreRef, b: StoreRef): number {
   return compareText(a.host, b.host) || compareText(a.store, b.store) || compareText(a.type, b.type);
 }

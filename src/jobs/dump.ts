@@ -8,7 +8,7 @@ import { compareText } from "./order.js";
 import { selectStores, type Selection } from "./select.js";
 import { usersOf } from "./users.js";
 
-export const DUMP_FORMAT = "xmppstore-dump/1";
+const DUMP_FORMAT = "xmppstore-dump/1";
 
 /** Text handed to the sink is flushed once this many UTF-16 code units are buffered. */
 const FLUSH_AT = 64 * 1024;

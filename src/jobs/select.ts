@@ -13,7 +13,7 @@ export interface Selection {
 }
 
 /** True when a store named by `spec` covers `ref`. */
-export function specCovers(spec: StoreSpec, ref: StoreRef): boolean {
+function specCovers(spec: StoreSpec, ref: StoreRef): boolean {
   switch (spec.type) {
     case undefined:
       return spec.store === ref.store;
@@ -37,9 +37,4 @@ export function selectStores(all: readonly StoreRef[], selection: Selection = {}
     }
     return true;
   });
-}
-
-/** Hosts a selection names explicitly (to reach backends that only know their own host, like memory). */
-export function selectionHosts(selection: Selection = {}): string[] {
-  return [...new Set([...(selection.hosts ?? []), ...Object.keys(selection.perHost ?? {})])];
 }

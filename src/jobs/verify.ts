@@ -16,7 +16,7 @@ export interface VerifyReport {
 }
 
 /** Writes a source's dump to a file, streaming. */
-export async function dumpToFile(source: DataSource, file: string, options: DumpOptions = {}): Promise<void> {
+async function dumpToFile(source: DataSource, file: string, options: DumpOptions = {}): Promise<void> {
   const out = createWriteStream(file);
   try {
     await dump(source, (chunk) => (out.write(chunk) ? undefined : once(out, "drain")), options);

@@ -1,7 +1,6 @@
 import { storageError } from "../errors.js";
 import { SQL_DRIVERS, SQL_DRIVER_NAMES, isSqlDriver, type BackendFactory, type HostOptions, type Logger } from "../contracts/index.js";
 
-export const BUILTIN_BACKENDS = ["internal", "sql", "memory", "null", "none"] as const;
 const BACKEND_NAME = /^[A-Za-z0-9_.-]+$/;
 
 /** Every configuration error reads `invalid configuration: …`. */

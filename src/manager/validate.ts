@@ -3,7 +3,7 @@ import { storageError } from "../errors.js";
 import type { ArchiveDeleteQuery, ArchiveQuery, User } from "../contracts/index.js";
 
 /** Longest user name accepted, in UTF-8 bytes: the limit RFC 7622 sets for a JID localpart. */
-export const MAX_USER_BYTES = 1023;
+const MAX_USER_BYTES = 1023;
 const MAX_NAME_BYTES = 1023;
 
 

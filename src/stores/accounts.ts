@@ -7,7 +7,7 @@ import { saslprep } from "./saslprep.js";
 import { hashOfKey, newSalt, scramKeys, secureEquals, type ScramHash } from "./scram.js";
 
 /** Prosody's default for `default_iteration_count` (mod_auth_internal_hashed, 0.12). */
-export const DEFAULT_ITERATION_COUNT = 10000;
+const DEFAULT_ITERATION_COUNT = 10000;
 
 const STORE = "accounts";
 

@@ -75,7 +75,7 @@ export function parseJid(jid: unknown, what = "JID"): JidParts {
   return parts;
 }
 
-export function formatJid({ local, domain, resource }: JidParts): string {
+function formatJid({ local, domain, resource }: JidParts): string {
   return `${local !== undefined ? `${local}@` : ""}${domain}${resource !== undefined ? `/${resource}` : ""}`;
 }
 

@@ -14,7 +14,7 @@ const UNITS: Record<string, number> = { "": 1, d: DAY, w: 7 * DAY, m: 31 * DAY, 
  * Reads a retention period the way mod_mam reads `archive_expires_after`: `"never"`, a number
  * of seconds, or a string such as `"1w"`, `"30d"`, `"2m"`, `"1y"` (m = 31 days).
  */
-export function parseExpiry(value: unknown, option: string): number | "never" {
+function parseExpiry(value: unknown, option: string): number | "never" {
   if (value === "never") return "never";
   if (typeof value === "number" && Number.isFinite(value) && value >= 0) return value;
   const match = typeof value === "string" ? /^(\d+)\s*([dwmy]?)$/.exec(value.trim().toLowerCase()) : null;

@@ -6,7 +6,7 @@ import { checkElement, elementToTable, tableToElement } from "./stanza-table.js"
 const STORE = "private";
 
 /** The key mod_private files an element under: `name:namespace`. */
-export function privateKey(name: string, xmlns: string): string {
+function privateKey(name: string, xmlns: string): string {
   return `${name}:${xmlns}`;
 }
 

@@ -5,7 +5,7 @@ import { prepUsername } from "./jid.js";
 import { checkElement, elementToTable, tableToElement } from "./stanza-table.js";
 
 const STORE = "vcard";
-export const VCARD_NS = "vcard-temp";
+const VCARD_NS = "vcard-temp";
 
 /**
  * vCards (XEP-0054) as mod_vcard keeps them: the `<vCard xmlns="vcard-temp"/>` element,

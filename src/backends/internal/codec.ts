@@ -33,7 +33,7 @@ export function encodeDat(value: Value, file: string): string {
 }
 
 /** XEP-0082 UTC time of `when` to the second, as Prosody's `util.datetime.datetime`. */
-export function stampOf(when: number): string {
+function stampOf(when: number): string {
   const ms = Math.floor(when) * 1000;
   if (!(Math.abs(ms) <= 8.64e15)) throw storageError("invalid-input", `when ${when} is out of range`, { backend: "internal" });
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");

@@ -12,7 +12,7 @@ import { promisify } from "node:util";
 /** Mode of new data files: owner read/write, group read (umask may remove more). */
 export const FILE_MODE = 0o640;
 /** Mode of new directories. */
-export const DIR_MODE = 0o750;
+const DIR_MODE = 0o750;
 
 const fsyncAsync = promisify(fsync);
 

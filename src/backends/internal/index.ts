@@ -16,7 +16,7 @@ import { HostLayout } from "./paths.js";
 import { lockDataDir } from "./process-lock.js";
 
 /** Prosody's default `storage_archive_item_limit` for this backend. */
-export const INTERNAL_ARCHIVE_LIMIT = 10000;
+const INTERNAL_ARCHIVE_LIMIT = 10000;
 
 /** Options of the internal backend, beyond Prosody's `data_path` and `storage_archive_item_limit`. */
 export interface InternalOptions {
@@ -31,7 +31,7 @@ export interface InternalOptions {
 
 const CONFIG = { backend: "internal", object: "invalid configuration" } as const;
 
-function readOptions(options: HostOptions): { dataPath: string; durable: boolean; quota: number; cacheItems: number } {
+function readOptions(options: HostOptions & InternalOptions): { dataPath: string; durable: boolean; quota: number; cacheItems: number } {
   const durable = options.internal_durable ?? false;
   if (typeof durable !== "boolean") throw storageError("invalid-input", "internal_durable must be true or false", CONFIG);
   const cacheItems = options.internal_index_cache_items ?? DEFAULT_INDEX_CACHE_ITEMS;

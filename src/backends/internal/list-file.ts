@@ -7,7 +7,7 @@ import { identityOf, ListIndex, sameIdentity, type FileIdentity } from "./list-i
 import { verifyLidx } from "./lidx.js";
 
 /** Reads bytes [start, end) of an open file. */
-export function readRange(fd: number, start: number, end: number): Buffer {
+function readRange(fd: number, start: number, end: number): Buffer {
   const buffer = Buffer.allocUnsafe(end - start);
   let done = 0;
   while (done < buffer.length) {

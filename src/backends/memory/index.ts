@@ -4,7 +4,7 @@ import { memoryArchive, type ArchiveData } from "./archive.js";
 import { memoryKeyVal, memoryMap, type KeyValData } from "./keyval.js";
 
 /** Prosody's memory backend allows 1000 archive items per user unless configured. */
-export const MEMORY_ARCHIVE_LIMIT = 1000;
+const MEMORY_ARCHIVE_LIMIT = 1000;
 
 /**
  * Keeps everything in this process, per manager and host: for tests and for stores whose

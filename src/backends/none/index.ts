@@ -11,7 +11,7 @@ async function* nothing(): AsyncGenerator<never> {}
 const emptyResult = (total: boolean): ArchiveResult => (total ? { [Symbol.asyncIterator]: nothing, total: 0 } : { [Symbol.asyncIterator]: nothing });
 
 /** Every store is empty and every write fails with `storage-disabled`, as Prosody's none backend. */
-export function noneStore(type: StoreType): AnyStore {
+function noneStore(type: StoreType): AnyStore {
   switch (type) {
     case "keyval":
       // Prosody's none backend answers an empty table rather than nil.

@@ -12,7 +12,7 @@ function failingIterable(): AsyncIterable<never> {
 }
 
 /** Every operation of every store fails with `storage-disabled`, as Prosody's null backend. */
-export function nullStore(type: StoreType): AnyStore {
+function nullStore(type: StoreType): AnyStore {
   switch (type) {
     case "keyval":
       return { get: failing, set: failing, users: failingIterable };

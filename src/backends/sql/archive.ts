@@ -4,12 +4,12 @@ import { uuidId } from "../../archive/ids.js";
 import type { ArchiveDeleteQuery, ArchiveItem, ArchiveQuery, ArchiveResult, ArchiveStore, ArchiveSummary, User } from "../../contracts/index.js";
 import { rows, run, type Param, type Rows, type Work } from "./connection.js";
 import { archiveWhere, extend, idRange, limitClause, nthSortId, sqlOf, type Where } from "./archive-query.js";
-import { describeObject, userColumn, type StoreScope } from "./scope.js";
+import { describeObject, userColumn, type SqlTable } from "./scope.js";
 import { checkText, checkWhen } from "./archive-checks.js";
 import { columnText } from "./values.js";
 
 /** Rows fetched per round trip while iterating a result without a small limit. */
-export const PAGE_SIZE = 250;
+const PAGE_SIZE = 250;
 
 // Archive values are XML, which is UTF-8 by definition, so they are read as text (no bytes).
 const COLUMNS = `"sort_id", "key", "when", "with", "type", "value"`;
@@ -19,7 +19,7 @@ const COLUMNS = `"sort_id", "key", "when", "with", "type", "value"`;
  * sort_id order, results streamed in pages; ids are UUIDs as Prosody makes them. `quota` is
  * `storage_archive_item_limit` (none by default, as in Prosody's SQL backend).
  */
-export function sqlArchive(scope: StoreScope, quota: number | undefined): ArchiveStore {
+export function sqlArchive(scope: SqlTable, quota: number | undefined): ArchiveStore {
   const { engine, codec, host, store } = scope;
   const { dialect } = engine;
   const columns = COLUMNS;

@@ -2,11 +2,11 @@ import type { KeyValStore, User } from "../../contracts/index.js";
 import type { Value } from "../../values/index.js";
 import { rows, run, type Param, type Work } from "./connection.js";
 import { mergeRows, splitRows } from "./keyval-rows.js";
-import { describeObject, userColumn, type StoreScope } from "./scope.js";
+import { describeObject, userColumn, type SqlTable } from "./scope.js";
 import type { EncodedValue } from "./values.js";
 
 /** Statements and units of work on the `prosody` table shared by keyval, map and keyval+. */
-export function keyvalSql(scope: StoreScope) {
+export function keyvalSql(scope: SqlTable) {
   const { dialect } = scope.engine;
   const selectUser =
     `SELECT ${dialect.readValue('"key"')}, "type", ${dialect.readValue('"value"')} FROM "prosody" ` +
@@ -38,7 +38,7 @@ function hasReplacement(text: unknown): boolean {
 }
 
 /** Prosody's SQL keyval store: one row per top-level key of the user's table. */
-export function sqlKeyVal(scope: StoreScope): KeyValStore {
+export function sqlKeyVal(scope: SqlTable): KeyValStore {
   const sql = keyvalSql(scope);
   const { engine, codec } = scope;
   return {

@@ -3,14 +3,14 @@ import { REMOVE, type KeyValPlusStore, type MapStore, type Remove, type User } f
 import { rows, run, type Param, type Work } from "./connection.js";
 import { EXTRA_KEY, hasOwnRow } from "./keyval-rows.js";
 import { keyvalSql, sqlKeyVal } from "./keyval.js";
-import { describeObject, userColumn, type StoreScope } from "./scope.js";
+import { describeObject, userColumn, type SqlTable } from "./scope.js";
 import { columnText, type EncodedValue } from "./values.js";
 
 /**
  * Prosody's SQL map store over the keyval rows: a string key is its own row; other keys (and
  * keys the column cannot hold) live in the extra row `""`, which is read, changed and rewritten.
  */
-export function sqlMap(scope: StoreScope): MapStore {
+export function sqlMap(scope: SqlTable): MapStore {
   const { engine, codec, host, store } = scope;
   const { dialect } = engine;
   const sql = keyvalSql(scope);
@@ -124,7 +124,7 @@ export function sqlMap(scope: StoreScope): MapStore {
 }
 
 /** Prosody's keyval+ over the same rows: the keyval store plus key-by-key access. */
-export function sqlKeyValPlus(scope: StoreScope): KeyValPlusStore {
+export function sqlKeyValPlus(scope: SqlTable): KeyValPlusStore {
   const keyval = sqlKeyVal(scope);
   const map = sqlMap(scope);
   return {

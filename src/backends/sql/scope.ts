@@ -4,7 +4,7 @@ import type { Dialect } from "./dialects/dialect.js";
 import { checkText } from "./archive-checks.js";
 
 /** What a store needs to know about where its rows live. */
-export interface StoreScope {
+export interface SqlTable {
   readonly engine: SqlEngine;
   readonly codec: ValueCodec;
   readonly host: string;
@@ -20,7 +20,7 @@ export function userColumn(user: string | null, dialect: Dialect): string {
 }
 
 /** `host/store` or `user@host/store`, for messages. */
-export function describeObject(scope: StoreScope, user: string | null | true, extra = ""): string {
+export function describeObject(scope: SqlTable, user: string | null | true, extra = ""): string {
   const who = user === true ? "*@" : user === null ? "" : `${user}@`;
   return `${who}${scope.host}/${scope.store}${extra}`;
 }
