@@ -112,6 +112,18 @@ function visit(file) {
 }
 for (const file of files) if (!index.has(file)) visit(file);
 
+// ARCHITECTURE.md's layer table must say the same as LAYERS.
+const architecture = join(root, "ARCHITECTURE.md");
+if (!existsSync(architecture)) problems.push("ARCHITECTURE.md is missing");
+else {
+  const rows = [...readFileSync(architecture, "utf8").matchAll(/^\| (\d+) \| ([^|]+?) \| ([^|]+?) \|$/gm)];
+  const documented = rows.map((row) => `${row[2]}: ${row[3]}`).join("\n");
+  const actual = LAYERS.map((layer) => `${layer.name}: ${layer.paths.join(" ")}`).join("\n");
+  if (documented !== actual) {
+    problems.push(`ARCHITECTURE.md's layer table differs from LAYERS in scripts/check-layers.mjs:\n${documented}\n-- versus --\n${actual}`);
+  }
+}
+
 console.log("layer map (lowest first; a file imports only its own layer or lower ones):");
 LAYERS.forEach((layer, i) => {
   const { files: count, lines: total } = lines[i];

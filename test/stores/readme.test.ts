@@ -1,8 +1,7 @@
 // The README's "Typed stores" examples, run as written (on the memory backend).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Element, StorageManager, finElement, parseMamQuery } from "../../src/index.js";
-import { stores } from "../../src/stores/index.js";
+import { Element, StorageManager, finElement, parseMamQuery, stores } from "../../src/index.js";
 
 test("the README's typed-store examples run", async () => {
   const sm = new StorageManager({ storage: "memory" });
