@@ -35,7 +35,7 @@ export interface BackendCaps {
   readonly stores: readonly StoreType[];
   /** Data outlives the manager (a new manager on the same configuration finds it). */
   readonly persistent: boolean;
-  /** Strings that are not valid UTF-8 are kept byte for byte (not on PostgreSQL's text columns). */
+  /** Strings that are not valid UTF-8 are kept byte for byte (SQLite and files do; PostgreSQL and MySQL text columns do not). */
   readonly byteStrings: boolean;
 }
 

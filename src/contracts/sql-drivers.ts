@@ -16,9 +16,9 @@ export const SQL_DRIVERS = {
     /** Strings that are not valid UTF-8 are kept byte for byte. */
     byteStrings: true,
   },
-  // PostgreSQL's text columns refuse bytes that are not UTF-8.
+  // Their text columns (PostgreSQL's TEXT, MySQL's utf8mb4) refuse bytes that are not UTF-8.
   PostgreSQL: { schemes: ["postgres", "postgresql"], file: false, defaultDatabase: undefined, byteStrings: false },
-  MySQL: { schemes: ["mysql", "mariadb"], file: false, defaultDatabase: undefined, byteStrings: true },
+  MySQL: { schemes: ["mysql", "mariadb"], file: false, defaultDatabase: undefined, byteStrings: false },
 } as const satisfies Record<string, { schemes: readonly string[]; file: boolean; defaultDatabase: string | undefined; byteStrings: boolean }>;
 
 export type SqlDriver = keyof typeof SQL_DRIVERS;
