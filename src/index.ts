@@ -60,4 +60,4 @@ export {
   type MamPage,
   type MamPlan,
 } from "./stores/mam.js";
-export { saslprep } from "./stores/saslprep.js";
+export { nameprep, nodeprep, resourceprep, saslprep, type PrepareOptions } from "./format/stringprep/index.js";

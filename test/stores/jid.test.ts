@@ -20,10 +20,22 @@ describe("JID checks shared by the typed stores", () => {
     assert.equal(prepUsername("100%.sure"), "100%.sure");
   });
 
+  it("prepares localparts with nodeprep, as Prosody does (issue 11)", () => {
+    assert.equal(prepJid("Stra\u00DFe@example.com"), "strasse@example.com");
+    assert.equal(prepUsername("\u039F\u03A3"), "\u03BF\u03C3");
+    for (const hidden of ["jul\u00ADiet", "jul\u200Biet", "jul\u2060iet", "juliet\uFE0F"]) {
+      assert.equal(prepUsername(hidden), "juliet", JSON.stringify(hidden));
+    }
+    // Prosody's jid.prep only nameprep's the domain: it checks no DNS label syntax.
+    assert.equal(prepJid("a@Bad..Example"), "a@bad..example");
+    assert.equal(prepJid("a/b@c"), "a/b@c");
+  });
+
   it("rejects what is not a JID", () => {
     const bad = [
       "", "@example.com", "a@", "a@b/", "john doe@example.com", "a\"b@example.com", "a:b@example.com",
-      "a@exa mple.com", "a@-bad.example", "a@bad..example", `${"x".repeat(1024)}@example.com`, "a@b/\u0007",
+      `${"x".repeat(1024)}@example.com`, "a@b/\u0007", "a@b@c", "a@.", "Stra\u00DFe\uFDD0@example.com",
+      "tag\u{E0041}@example.com", "\u05D0a@example.com",
       "a@b\uD800", 42, null, undefined,
     ];
     for (const jid of bad) assert.throws(() => prepJid(jid), invalidInput, JSON.stringify(jid));

@@ -1,9 +1,10 @@
 /**
- * The bidirectional classes SASLprep's bidi rule (RFC 3454 section 6) needs, as Prosody's
- * SASLprep (ICU's stringprep, ICU 72 on Debian bookworm) applies them: ICU takes them from its
- * current Unicode data, not from RFC 3454's tables D.1/D.2. Measured from Prosody itself by
- * asking util.encodings.stringprep.saslprep about every code point (R/AL: rejected after "a",
- * accepted as "x1x"; L: rejected between two ARABIC LETTER ALEFs). 66 and 484 ranges.
+ * The bidirectional classes the stringprep bidi rule (RFC 3454 section 6) needs, as Prosody
+ * applies them: ICU's usprep (ICU 72 on Debian bookworm) takes them from its current Unicode
+ * data, not from RFC 3454's tables D.1/D.2, so characters assigned since Unicode 3.2 (and a few
+ * reclassified ones) count too. Measured from Prosody by asking util.encodings.stringprep.saslprep
+ * about every code point (R/AL: rejected after "a", accepted as "x1x"; L: rejected between two
+ * ARABIC LETTER ALEFs). test/format/stringprep.test.ts compares them with RFC 3454 D.1/D.2.
  */
 
 const ranges = (body: string) => new RegExp(`[${body}]`, "u");

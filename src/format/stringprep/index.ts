@@ -1,0 +1,2 @@
+export { nameprep, nodeprep, resourceprep, saslprep } from "./profiles.js";
+export type { PrepareOptions } from "./prepare.js";
