@@ -1,6 +1,6 @@
 import type { Value, ValueObject } from "../values/index.js";
 import { invalidInput, nowSeconds, stringFields, type StoreScope } from "./common.js";
-import { prepUsername } from "./jid.js";
+import { storedUsername } from "./jid.js";
 
 const STORE = "account_details";
 
@@ -25,10 +25,10 @@ export function accountDetailsStore(scope: StoreScope): AccountDetailsStore {
   const store = () => scope.sm.open(scope.host, STORE);
   return {
     async get(user) {
-      return stringFields(await (await store()).get(prepUsername(user)));
+      return stringFields(await (await store()).get(storedUsername(user)));
     },
     async set(user, details) {
-      const name = prepUsername(user);
+      const name = storedUsername(user);
       if (typeof details !== "object" || details === null || Array.isArray(details)) {
         throw invalidInput(STORE, scope, "account details must be an object of field = value");
       }
@@ -41,7 +41,7 @@ export function accountDetailsStore(scope: StoreScope): AccountDetailsStore {
       await (await store()).set(name, record);
     },
     async delete(user) {
-      await (await store()).set(prepUsername(user), undefined);
+      await (await store()).set(storedUsername(user), undefined);
     },
   };
 }

@@ -1,10 +1,13 @@
 import { storageError } from "../errors.js";
 import type { ValueObject } from "../values/index.js";
 import { hostOptions, invalidInput, nowSeconds, stringFields, type StoreScope } from "./common.js";
-import { prepUsername } from "./jid.js";
+import { newUsername, storedUsername } from "./jid.js";
 import { RecordLocks } from "./record-lock.js";
 import { saslprep } from "./saslprep.js";
 import { hashOfKey, newSalt, scramKeys, secureEquals, type ScramHash } from "./scram.js";
+
+/** The salt a missing account's password is derived against, so that verify costs the same. */
+const DUMMY_SALT = "00000000-0000-4000-8000-000000000000";
 
 /** Prosody's default for `default_iteration_count` (mod_auth_internal_hashed, 0.12). */
 const DEFAULT_ITERATION_COUNT = 10000;
@@ -24,12 +27,18 @@ const STORE = "accounts";
  * Records of Prosody 13 (same fields, plus `created`, `updated`, `disabled`) are read as well: a
  * disabled account does not verify, and `updated` is stamped where a record has it.
  *
- * User names are normalised as JID localparts (lowercased), as Prosody's callers nodeprep them.
+ * User names are taken as stored (Prosody's usermanager looks accounts up by the name it is
+ * given), so every name `users()` yields works with every call; only `create` checks that a new
+ * name is in nodeprep form (and names that form when it is not), since a client logging in is
+ * looked up by its nodeprep'd name.
  * Changes to one account are serialized within the manager (so of two concurrent `create`s of
  * one name, one gets `conflict`); another process writing the same store is not seen.
  */
 export interface AccountStore {
-  /** Creates an account; `conflict` if it exists, `invalid-input` if the password fails SASLprep. */
+  /**
+   * Creates an account; `conflict` if it exists, `invalid-input` if the password fails SASLprep
+   * or the name is not in nodeprep form (the message names that form).
+   */
   create(user: string, password: string): Promise<void>;
   /** True when `password` is the user's password; false for a wrong password or a missing user. */
   verify(user: string, password: string): Promise<boolean>;
@@ -116,7 +125,7 @@ export function accountStore(scope: StoreScope): AccountStore {
 
   return {
     async create(user, password) {
-      const name = prepUsername(user);
+      const name = newUsername(user);
       const prepped = checkPassword(scope, password);
       const record = await withPassword({}, prepped);
       await locks.run(name, async () => {
@@ -129,12 +138,17 @@ export function accountStore(scope: StoreScope): AccountStore {
     },
 
     async verify(user, password) {
-      const name = prepUsername(user);
+      const name = storedUsername(user);
       if (typeof password !== "string") throw invalidInput(STORE, scope, "the password must be a string");
       const record = await load(name);
       const prepped = saslprep(password);
+      if (record === undefined) {
+        // The same key derivation as for an account, so time does not tell whether it exists.
+        await scramKeys(options.hash, prepped ?? password, DUMMY_SALT, options.iterations);
+        return false;
+      }
       // Prosody 13 disables accounts with `disabled = true`; such an account cannot log in.
-      if (record === undefined || prepped === undefined || record.disabled === true) return false;
+      if (prepped === undefined || record.disabled === true) return false;
       const plain = record.password;
       if (typeof plain === "string" && plain !== "") {
         const storedPrepped = saslprep(plain);
@@ -146,7 +160,7 @@ export function accountStore(scope: StoreScope): AccountStore {
     },
 
     async setPassword(user, password) {
-      const name = prepUsername(user);
+      const name = storedUsername(user);
       const prepped = checkPassword(scope, password);
       await locks.run(name, async () => {
         const record = await load(name);
@@ -158,11 +172,11 @@ export function accountStore(scope: StoreScope): AccountStore {
     },
 
     async exists(user) {
-      return (await (await store()).get(prepUsername(user))) !== undefined;
+      return (await (await store()).get(storedUsername(user))) !== undefined;
     },
 
     async delete(user) {
-      await (await store()).set(prepUsername(user), undefined);
+      await (await store()).set(storedUsername(user), undefined);
     },
 
     async *users() {

@@ -1,6 +1,6 @@
 import type { Value, ValueObject } from "../values/index.js";
 import { invalidInput, nowSeconds, pairsOf, stringFields, tableWithMeta, type StoreScope } from "./common.js";
-import { prepJid, prepUsername } from "./jid.js";
+import { prepJid, storedUsername } from "./jid.js";
 import { RecordLocks } from "./record-lock.js";
 
 const STORE = "blocklist";
@@ -60,15 +60,15 @@ export function blocklistStore(scope: StoreScope): BlocklistStore {
 
   return {
     async list(user) {
-      const { entries } = await load(prepUsername(user));
+      const { entries } = await load(storedUsername(user));
       return [...entries].map(([jid, value]) => (typeof value === "number" ? { jid, since: value } : { jid }));
     },
     async isBlocked(user, jid) {
-      const { entries } = await load(prepUsername(user));
+      const { entries } = await load(storedUsername(user));
       return entries.has(prepJid(jid, "JID"));
     },
     async block(user, jids) {
-      const name = prepUsername(user);
+      const name = storedUsername(user);
       const checked = checkJids(jids, false);
       await locks.run(name, async () => {
         const list = await load(name);
@@ -78,7 +78,7 @@ export function blocklistStore(scope: StoreScope): BlocklistStore {
       });
     },
     async unblock(user, jids) {
-      const name = prepUsername(user);
+      const name = storedUsername(user);
       const checked = jids === undefined ? undefined : checkJids(jids, true);
       await locks.run(name, async () => {
         const list = await load(name);

@@ -70,10 +70,22 @@ export function prepAddressJid(jid: unknown, what = "JID"): JidParts & { local: 
   return parts as JidParts & { local: string };
 }
 
-/** A nodeprep'd account name (a JID localpart): how Prosody's modules key per-user data. */
-export function prepUsername(user: unknown, what = "user"): string {
+/**
+ * An account name as stored, taken as it is: Prosody looks accounts and per-user data up by the
+ * name it was given (its callers have nodeprep'd it), so a name `users()` yields, even one that
+ * nodeprep would change (`UPPER`, `john doe`), addresses exactly its own data.
+ */
+export function storedUsername(user: unknown, what = "user"): string {
   if (typeof user !== "string") throw notValid(what, user, "not a string");
   if (!user.isWellFormed()) throw notValid(what, user, "not well-formed Unicode");
   if (user === "") throw notValid(what, user, "empty");
-  return prepPart(nodeprep, user, "localpart", what, user);
+  return user;
+}
+
+/** A new account name: it must be nodeprep-normal, or the error names the prepared form. */
+export function newUsername(user: unknown, what = "user"): string {
+  const name = storedUsername(user, what);
+  const prepped = prepPart(nodeprep, name, "localpart", what, name);
+  if (prepped !== name) throw notValid(what, name, `not in nodeprep form; Prosody would look it up as ${JSON.stringify(prepped)}`);
+  return name;
 }

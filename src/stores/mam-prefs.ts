@@ -1,6 +1,6 @@
 import { LuaTable, type Value } from "../values/index.js";
 import { invalidInput, pairsOf, type StoreScope } from "./common.js";
-import { prepJid, prepUsername } from "./jid.js";
+import { prepJid, storedUsername } from "./jid.js";
 
 /** A user's XEP-0313 archiving preferences. */
 export interface MamPrefs {
@@ -30,7 +30,7 @@ export function mamPrefsStore(scope: StoreScope, store = "archive_prefs"): MamPr
   const kv = () => scope.sm.open(scope.host, store);
   return {
     async get(user) {
-      const value = await (await kv()).get(prepUsername(user));
+      const value = await (await kv()).get(storedUsername(user));
       if (value === undefined) return undefined;
       const prefs: MamPrefs = { always: [], never: [] };
       for (const [key, rule] of pairsOf(value)) {
@@ -42,7 +42,7 @@ export function mamPrefsStore(scope: StoreScope, store = "archive_prefs"): MamPr
       return prefs;
     },
     async set(user, prefs) {
-      const name = prepUsername(user);
+      const name = storedUsername(user);
       if (typeof prefs !== "object" || prefs === null) throw invalidInput(store, scope, "preferences must be an object");
       const table = new LuaTable();
       if (prefs.default !== undefined) {

@@ -2,7 +2,7 @@ import type { Element } from "ltx";
 import { isStorageError, storageError } from "../errors.js";
 import type { ArchiveItem, ArchiveStore } from "../contracts/index.js";
 import { hostOptions, invalidInput, nowSeconds, type StoreScope } from "./common.js";
-import { prepAddressJid, prepJid, prepUsername } from "./jid.js";
+import { prepAddressJid, prepJid, storedUsername } from "./jid.js";
 import { mamPrefsStore, type MamPrefsStore } from "./mam-prefs.js";
 import { queryArchive, type MamLimits, type MamPage, type MamQuery } from "./mam.js";
 import { checkElement } from "./stanza-table.js";
@@ -70,7 +70,7 @@ const PERSONAL: ArchiveKind = {
     return other ? bareOf(String(other)) : "";
   },
   queryWith: (given) => (given === undefined ? undefined : bareOf(given)),
-  owner: (name) => prepUsername(name, "archive owner"),
+  owner: (name) => storedUsername(name, "archive owner"),
 };
 
 const ROOM: ArchiveKind = {
@@ -82,7 +82,7 @@ const ROOM: ArchiveKind = {
   withFor: (stanza, given) => given ?? (stanza.attrs.type ? `${stanza.name}<${stanza.attrs.type}` : stanza.name),
   queryWith: () => "message<groupchat",
   owner(name, host) {
-    if (typeof name !== "string" || !name.includes("@")) return prepUsername(name, "room");
+    if (typeof name !== "string" || !name.includes("@")) return storedUsername(name, "room");
     const room = prepAddressJid(name, "room");
     if (room.domain !== host) throw storageError("invalid-input", `room ${name} is not on ${host}`, { backend: "muc_log" });
     return room.local;

@@ -1,7 +1,7 @@
 import type { Element } from "ltx";
 import type { ArchiveItem } from "../contracts/index.js";
 import { collect, nowSeconds, type StoreScope } from "./common.js";
-import { prepUsername } from "./jid.js";
+import { storedUsername } from "./jid.js";
 import { checkElement } from "./stanza-table.js";
 
 const STORE = "offline";
@@ -23,15 +23,15 @@ export interface OfflineStore {
 
 export function offlineStore(scope: StoreScope): OfflineStore {
   const archive = () => scope.sm.open(scope.host, STORE, "archive");
-  const list = async (user: string) => collect(await (await archive()).find(prepUsername(user)));
+  const list = async (user: string) => collect(await (await archive()).find(storedUsername(user)));
   return {
     async store(user, message, when) {
       checkElement(message, "message", undefined, `[${STORE}] offline message`);
-      return (await archive()).append(prepUsername(user), null, message, when ?? nowSeconds(), "");
+      return (await archive()).append(storedUsername(user), null, message, when ?? nowSeconds(), "");
     },
     list,
     async count(user) {
-      const result = await (await archive()).find(prepUsername(user), { limit: 0, total: true });
+      const result = await (await archive()).find(storedUsername(user), { limit: 0, total: true });
       return result.total ?? (await list(user)).length;
     },
     async take(user) {
@@ -39,12 +39,12 @@ export function offlineStore(scope: StoreScope): OfflineStore {
       const store = await archive();
       // Delete only what was read, so a message arriving meanwhile is not lost; a backend
       // without id queries clears the archive, as mod_offline always does.
-      if (items.length && store.caps.ids) await store.delete(prepUsername(user), { ids: items.map((item) => item.id) });
-      else if (items.length) await store.delete(prepUsername(user));
+      if (items.length && store.caps.ids) await store.delete(storedUsername(user), { ids: items.map((item) => item.id) });
+      else if (items.length) await store.delete(storedUsername(user));
       return items;
     },
     async clear(user) {
-      await (await archive()).delete(prepUsername(user));
+      await (await archive()).delete(storedUsername(user));
     },
   };
 }

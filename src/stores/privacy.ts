@@ -1,7 +1,7 @@
 import { storageError } from "../errors.js";
 import { isTable, tablePairs, type Value, type ValueObject } from "../values/index.js";
 import { invalidInput, stringFields, type StoreScope } from "./common.js";
-import { prepJid, prepUsername } from "./jid.js";
+import { prepJid, storedUsername } from "./jid.js";
 import { RecordLocks } from "./record-lock.js";
 
 const STORE = "privacy";
@@ -118,16 +118,16 @@ export function privacyStore(scope: StoreScope): PrivacyStore {
 
   return {
     async get(user) {
-      const record = await load(prepUsername(user));
+      const record = await load(storedUsername(user));
       const lists = [...listsOf(record)].map(([name, list]) => listFromTable(name, list));
       return typeof record.default === "string" ? { default: record.default, lists } : { lists };
     },
     async getList(user, name) {
-      const list = listsOf(await load(prepUsername(user))).get(checkName(name));
+      const list = listsOf(await load(storedUsername(user))).get(checkName(name));
       return list === undefined ? undefined : listFromTable(name, list);
     },
     async setList(user, list) {
-      const owner = prepUsername(user);
+      const owner = storedUsername(user);
       const name = checkName(list?.name);
       if (!Array.isArray(list.items)) throw invalidInput(STORE, scope, "a privacy list needs a list of items");
       const seen = new Set<number>();
@@ -140,7 +140,7 @@ export function privacyStore(scope: StoreScope): PrivacyStore {
       });
     },
     async removeList(user, name) {
-      const owner = prepUsername(user);
+      const owner = storedUsername(user);
       checkName(name);
       return locks.run(owner, async () => {
         const record = await load(owner);
@@ -152,7 +152,7 @@ export function privacyStore(scope: StoreScope): PrivacyStore {
       });
     },
     async setDefault(user, name) {
-      const owner = prepUsername(user);
+      const owner = storedUsername(user);
       if (name !== null) checkName(name);
       await locks.run(owner, async () => {
         const record = await load(owner);

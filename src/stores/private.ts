@@ -1,6 +1,6 @@
 import type { Element } from "ltx";
 import { pairsOf, invalidInput, type StoreScope } from "./common.js";
-import { prepUsername } from "./jid.js";
+import { storedUsername } from "./jid.js";
 import { checkElement, elementToTable, tableToElement } from "./stanza-table.js";
 
 const STORE = "private";
@@ -40,20 +40,20 @@ export function privateXmlStore(scope: StoreScope): PrivateXmlStore {
   return {
     async get(user, name, xmlns) {
       const key = keyOf(name, xmlns);
-      const value = await (await mapStore()).get(prepUsername(user), key);
+      const value = await (await mapStore()).get(storedUsername(user), key);
       return value === undefined ? undefined : tableToElement(value, `[${STORE}] ${scope.host}/${user} ${key}`);
     },
     async set(user, element) {
       checkElement(element, undefined, undefined, `[${STORE}] private XML`);
       const key = keyOf(element.name, element.attrs.xmlns);
       const value = element.children.length === 0 ? undefined : elementToTable(element);
-      await (await mapStore()).set(prepUsername(user), key, value);
+      await (await mapStore()).set(storedUsername(user), key, value);
     },
     async remove(user, name, xmlns) {
-      await (await mapStore()).set(prepUsername(user), keyOf(name, xmlns), undefined);
+      await (await mapStore()).set(storedUsername(user), keyOf(name, xmlns), undefined);
     },
     async all(user) {
-      const name = prepUsername(user);
+      const name = storedUsername(user);
       const elements: Element[] = [];
       for (const [key, value] of pairsOf(await (await keyval()).get(name))) {
         if (typeof key === "string") elements.push(tableToElement(value, `[${STORE}] ${scope.host}/${name} ${key}`));

@@ -3,7 +3,7 @@ import type { Element } from "ltx";
 import type { ArchiveStore, User } from "../contracts/index.js";
 import type { Value, ValueObject } from "../values/index.js";
 import { collect, invalidInput, nowSeconds, pairsOf, stringFields, type StoreScope } from "./common.js";
-import { prepJid, prepUsername } from "./jid.js";
+import { prepJid, storedUsername } from "./jid.js";
 import { checkElement } from "./stanza-table.js";
 
 const AFFILIATIONS = ["owner", "publisher", "publish-only", "member", "none", "outcast"];
@@ -151,7 +151,7 @@ export function pepStore(scope: StoreScope): PepStore {
   const keyval = () => scope.sm.open(scope.host, "pep");
   return {
     of(user) {
-      const owner = prepUsername(user);
+      const owner = storedUsername(user);
       const nodes: NodeStore = {
         names: async () => pairsOf(await (await keyval()).get(owner)).flatMap(([node]) => (typeof node === "string" ? [node] : [])),
         get: async (node) => (await mapStore()).get(owner, node),

@@ -1,7 +1,7 @@
 import type { Element } from "ltx";
 import { isTable, tablePairs, type Value, type ValueObject } from "../values/index.js";
 import { invalidInput, stringFields, tableWithMeta, type StoreScope } from "./common.js";
-import { prepBareJid, prepUsername } from "./jid.js";
+import { prepBareJid, storedUsername } from "./jid.js";
 import { RecordLocks } from "./record-lock.js";
 import { checkElement, elementToTable, tableToElement } from "./stanza-table.js";
 
@@ -144,7 +144,7 @@ export function rosterStore(scope: StoreScope): RosterStore {
 
   return {
     async get(user) {
-      const name = prepUsername(user);
+      const name = storedUsername(user);
       const roster = await load(name);
       const pending = new Map<string, Element | true>();
       for (const [jid, entry] of pendingOf(roster)) {
@@ -160,12 +160,12 @@ export function rosterStore(scope: StoreScope): RosterStore {
 
     async getItem(user, jid) {
       const contact = prepBareJid(jid, "contact");
-      const fields = (await load(prepUsername(user))).items.get(contact);
+      const fields = (await load(storedUsername(user))).items.get(contact);
       return fields && itemFromTable(contact, fields);
     },
 
     async setItem(user, item) {
-      const name = prepUsername(user);
+      const name = storedUsername(user);
       const checked = checkItem(name, item);
       await modify(name, (roster) => {
         const fields: ValueObject = { ...roster.items.get(checked.jid), subscription: checked.subscription };
@@ -185,16 +185,16 @@ export function rosterStore(scope: StoreScope): RosterStore {
 
     async removeItem(user, jid) {
       const contact = prepBareJid(jid, "contact");
-      const done = await modify(prepUsername(user), (roster) => roster.items.delete(contact));
+      const done = await modify(storedUsername(user), (roster) => roster.items.delete(contact));
       return done !== undefined;
     },
 
     async bumpVersion(user) {
-      return (await modify(prepUsername(user), () => true))!;
+      return (await modify(storedUsername(user), () => true))!;
     },
 
     async addPending(user, jid, presence) {
-      const name = prepUsername(user);
+      const name = storedUsername(user);
       const contact = prepBareJid(jid, "contact");
       if (presence !== undefined) checkElement(presence, "presence", undefined, `[${STORE}] pending request`);
       await modify(name, (roster) => {
@@ -207,7 +207,7 @@ export function rosterStore(scope: StoreScope): RosterStore {
 
     async removePending(user, jid) {
       const contact = prepBareJid(jid, "contact");
-      const done = await modify(prepUsername(user), (roster) => {
+      const done = await modify(storedUsername(user), (roster) => {
         const pending = pendingOf(roster);
         if (!pending.delete(contact)) return false;
         setPending(roster, pending);
@@ -217,7 +217,7 @@ export function rosterStore(scope: StoreScope): RosterStore {
     },
 
     async delete(user) {
-      await (await store()).set(prepUsername(user), undefined);
+      await (await store()).set(storedUsername(user), undefined);
     },
   };
 }

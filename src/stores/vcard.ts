@@ -1,7 +1,7 @@
 import type { Element } from "ltx";
 import type { User } from "../contracts/index.js";
 import type { StoreScope } from "./common.js";
-import { prepUsername } from "./jid.js";
+import { storedUsername } from "./jid.js";
 import { checkElement, elementToTable, tableToElement } from "./stanza-table.js";
 
 const STORE = "vcard";
@@ -20,7 +20,7 @@ export interface VCardStore {
 
 export function vcardStore(scope: StoreScope): VCardStore {
   const store = () => scope.sm.open(scope.host, STORE);
-  const who = (user: string | null): User => (user === null ? null : prepUsername(user));
+  const who = (user: string | null): User => (user === null ? null : storedUsername(user));
   return {
     async get(user) {
       const name = who(user);

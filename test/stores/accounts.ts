@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { Element } from "ltx";
 import { collect, rejectsWith, withEnv, type ConformanceTarget } from "../conformance/index.js";
 import { prosodyLuaAvailable, runLuaScript } from "./lua.js";
 import { needService } from "../helpers/services.js";
+import { stores } from "../../src/stores/index.js";
 
 /** The accounts store on one backend: the fixed API of api.md plus Prosody's record shape. */
 export function accountTests(target: ConformanceTarget): void {
@@ -102,8 +104,34 @@ export function accountTests(target: ConformanceTarget): void {
         assert.equal(await accounts.verify(name, "bell\u0007"), false);
         await rejectsWith(accounts.create("a@b", "x"), "invalid-input");
         await rejectsWith(accounts.create("", "x"), "invalid-input");
-        await rejectsWith(accounts.create(name.toUpperCase(), "x"), "conflict", /already exists/);
-        assert.equal(await accounts.exists(name.toUpperCase()), true, "user names are normalised like localparts");
+        await rejectsWith(accounts.create(name.toUpperCase(), "x"), "invalid-input", new RegExp(`"${name}"`));
+        assert.equal(await accounts.exists(name.toUpperCase()), false, "names are taken as stored");
+        await rejectsWith(accounts.create("Stra\u00DFe", "x"), "invalid-input", /"strasse"/);
+      }));
+
+    it("addresses every stored name exactly, nodeprep-normal or not (issue 11)", () =>
+      withEnv(target, async ({ sm, host, user }) => {
+        const accounts = sm.accounts(host);
+        const model = user();
+        await accounts.create(model, "pw");
+        const raw = await sm.open(host, "accounts");
+        const record = await raw.get(model);
+        const odd = [`john doe ${model}`, `UPPER${model}`, `quote'"back\\slash${model}`, `semi;colon+plus=eq&amp${model}`, `__proto__${model}`];
+        for (const name of odd) await raw.set(name, record!);
+        assert.deepEqual((await collect(accounts.users())).sort(), [model, ...odd].sort());
+        for (const name of odd) {
+          assert.equal(await accounts.exists(name), true, name);
+          assert.equal(await accounts.verify(name, "pw"), true, name);
+          await accounts.setPassword(name, "new pw");
+          assert.equal(await accounts.verify(name, "new pw"), true, name);
+          assert.equal(await accounts.verify(name, "pw"), false, name);
+          const vcard = new Element("vCard", { xmlns: "vcard-temp" }).c("FN").t(name).root();
+          await stores(sm).vcard(host).set(name, vcard);
+          assert.equal((await stores(sm).vcard(host).get(name))?.getChildText("FN"), name);
+          await accounts.delete(name);
+          assert.equal(await accounts.exists(name), false, name);
+        }
+        assert.deepEqual(await collect(accounts.users()), [model], "only the named records went");
       }));
 
     it("rejects a bad default_iteration_count", () =>

@@ -63,7 +63,7 @@ export function archiveStoreTests(target: ConformanceTarget): void {
         assert.equal(stored?.with, "nurse@capulet.example", "with of an outgoing message is the recipient");
         assert.equal((await archive.get(owner, ids[1]!))?.with, "juliet@capulet.example", "with of an incoming message is the sender");
         await rejectsWith(archive.query(owner, { rsm: { after: "no-such-id" } }), "item-not-found");
-        await rejectsWith(archive.query(owner, { with: "not a jid" }), "invalid-input");
+        await rejectsWith(archive.query(owner, { with: "not@a@jid" }), "invalid-input");
         await rejectsWith(archive.append(owner, "<message/>" as unknown as Element), "invalid-input");
       }));
 
@@ -121,7 +121,7 @@ export function archiveStoreTests(target: ConformanceTarget): void {
         await prefs.set(name, { default: "never", always: [], never: [] });
         assert.deepEqual(await prefs.get(name), { default: "never", always: [], never: [] });
         await rejectsWith(prefs.set(name, { default: "sometimes" as "never", always: [], never: [] }), "invalid-input");
-        await rejectsWith(prefs.set(name, { always: ["not a jid"], never: [] }), "invalid-input");
+        await rejectsWith(prefs.set(name, { always: ["not@a@jid"], never: [] }), "invalid-input");
       }));
 
     it("rejects a bad archive_expires_after", () =>

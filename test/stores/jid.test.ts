@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { StorageError } from "../../src/errors.js";
-import { parseJid, prepAddressJid, prepBareJid, prepJid, prepUsername } from "../../src/stores/jid.js";
+import { newUsername, parseJid, prepAddressJid, prepBareJid, prepJid, storedUsername } from "../../src/stores/jid.js";
 
 const invalidInput = (error: unknown) => error instanceof StorageError && error.condition === "invalid-input";
 
@@ -16,15 +16,16 @@ describe("JID checks shared by the typed stores", () => {
     assert.deepEqual(parseJid("a@b/c/d"), { local: "a", domain: "b", resource: "c/d" });
     assert.equal(prepBareJid("capulet.example"), "capulet.example");
     assert.equal(prepAddressJid("Lounge@Conference.example.com").local, "lounge");
-    assert.equal(prepUsername("Dot.Ted"), "dot.ted");
-    assert.equal(prepUsername("100%.sure"), "100%.sure");
+    assert.equal(newUsername("dot.ted"), "dot.ted");
+    assert.equal(newUsername("100%.sure"), "100%.sure");
   });
 
   it("prepares localparts with nodeprep, as Prosody does (issue 11)", () => {
     assert.equal(prepJid("Stra\u00DFe@example.com"), "strasse@example.com");
-    assert.equal(prepUsername("\u039F\u03A3"), "\u03BF\u03C3");
+    assert.equal(prepJid("\u039F\u03A3@x"), "\u03BF\u03C3@x");
     for (const hidden of ["jul\u00ADiet", "jul\u200Biet", "jul\u2060iet", "juliet\uFE0F"]) {
-      assert.equal(prepUsername(hidden), "juliet", JSON.stringify(hidden));
+      assert.equal(prepJid(`${hidden}@x`), "juliet@x", JSON.stringify(hidden));
+      assert.throws(() => newUsername(hidden), /"juliet"/, "a new account name must be in nodeprep form");
     }
     // Prosody's jid.prep only nameprep's the domain: it checks no DNS label syntax.
     assert.equal(prepJid("a@Bad..Example"), "a@bad..example");
@@ -41,7 +42,15 @@ describe("JID checks shared by the typed stores", () => {
     for (const jid of bad) assert.throws(() => prepJid(jid), invalidInput, JSON.stringify(jid));
     assert.throws(() => prepBareJid("a@b/c"), invalidInput);
     assert.throws(() => prepAddressJid("example.com"), invalidInput);
-    assert.throws(() => prepUsername("a@b"), invalidInput);
-    assert.throws(() => prepUsername("a b"), invalidInput);
+    assert.throws(() => newUsername("a@b"), invalidInput);
+    assert.throws(() => newUsername("a b"), invalidInput);
+    assert.throws(() => newUsername("Stra\u00DFe"), /"strasse"/);
+    for (const bad of ["", 42, "\uD800"]) assert.throws(() => storedUsername(bad), invalidInput);
+  });
+
+  it("takes stored account names as they are", () => {
+    for (const name of ["john doe", "UPPER", "quote'\"back\\slash", "semi;colon+plus=eq&amp"]) {
+      assert.equal(storedUsername(name), name);
+    }
   });
 });

@@ -93,7 +93,7 @@ export function profileTests(target: ConformanceTarget): void {
         await (await sm.open(host, "blocklist")).set(old, new LuaTable([[false, { created: 1, migrated: "privacy" }], ["a@b", true]]));
         assert.deepEqual(await blocklist.list(old), [{ jid: "a@b" }]);
         await rejectsWith(blocklist.block(old, []), "invalid-input");
-        await rejectsWith(blocklist.block(old, ["not a jid"]), "invalid-input");
+        await rejectsWith(blocklist.block(old, ["not@a@jid"]), "invalid-input");
       }));
   });
 
