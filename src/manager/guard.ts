@@ -1,5 +1,5 @@
 import { toStorageError, storageError } from "../errors.js";
-import { isEmptyTable, normalizeValue, type Value } from "../values/index.js";
+import { asDictionary, emptyDictionary, isEmptyTable, normalizeValue, type Value } from "../values/index.js";
 import type {
   ArchiveDeleteQuery,
   ArchiveQuery,
@@ -16,6 +16,7 @@ import {
   checkArchiveKey,
   checkArchiveValue,
   checkKey,
+  checkMapWideKey,
   checkQuery,
   checkUser,
   checkWhen,
@@ -62,7 +63,7 @@ function checkKeyValues(values: unknown): Record<string, Value | Remove> {
   if (typeof values !== "object" || values === null || Array.isArray(values)) {
     throw storageError("invalid-input", `values must be an object of key = value, got ${describe(values)}`);
   }
-  const out: Record<string, Value | Remove> = {};
+  const out = emptyDictionary<Value | Remove>();
   for (const [key, value] of Object.entries(values)) {
     out[key] = value === REMOVE || value === undefined || value === null ? REMOVE : normalizeValue(value, `values[${JSON.stringify(key)}]`);
   }
@@ -92,8 +93,8 @@ export function guardMap(inner: MapStore, label: GuardLabel): MapStore {
         return inner.set(user, key, value === undefined || value === null ? undefined : normalizeValue(value, `value`));
       }),
     setKeys: (user, values) => call(label, "setKeys", () => (checkUser(user), inner.setKeys(user, checkKeyValues(values)))),
-    getAll: (key) => call(label, "getAll", () => (checkKey(key), inner.getAll(key))),
-    deleteAll: (key) => call(label, "deleteAll", () => (checkKey(key), inner.deleteAll(key))),
+    getAll: (key) => call(label, "getAll", async () => (checkMapWideKey(key), asDictionary(await inner.getAll(key)))),
+    deleteAll: (key) => call(label, "deleteAll", () => (checkMapWideKey(key), inner.deleteAll(key))),
   };
 }
 
@@ -111,8 +112,9 @@ export function guardKeyValPlus(inner: KeyValPlusStore, label: GuardLabel): KeyV
         return inner.setKey(user, key, value === undefined || value === null ? undefined : normalizeValue(value, "value"));
       }),
     setKeys: (user, values) => call(label, "setKeys", () => (checkUser(user), inner.setKeys(user, checkKeyValues(values)))),
-    getKeyFromAll: (key) => call(label, "getKeyFromAll", () => (checkKey(key), inner.getKeyFromAll(key))),
-    deleteKeyFromAll: (key) => call(label, "deleteKeyFromAll", () => (checkKey(key), inner.deleteKeyFromAll(key))),
+    getKeyFromAll: (key) =>
+      call(label, "getKeyFromAll", async () => (checkMapWideKey(key), asDictionary(await inner.getKeyFromAll(key)))),
+    deleteKeyFromAll: (key) => call(label, "deleteKeyFromAll", () => (checkMapWideKey(key), inner.deleteKeyFromAll(key))),
   };
 }
 

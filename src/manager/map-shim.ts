@@ -1,4 +1,4 @@
-import { LuaTable, isTable, tableFromPairs, tableGet, tablePairs, type Value } from "../values/index.js";
+import { LuaTable, emptyDictionary, isTable, tableFromPairs, tableGet, tablePairs, type Value } from "../values/index.js";
 import { REMOVE, type KeyValPlusStore, type KeyValStore, type MapStore, type Remove, type User } from "../contracts/index.js";
 
 function asTable(data: Value | undefined): LuaTable {
@@ -32,7 +32,7 @@ export function mapOverKeyVal(keyval: KeyValStore): MapStore {
         for (const [key, value] of Object.entries(values)) table.set(key, value === REMOVE ? undefined : value);
       }),
     async getAll(key) {
-      const found: Record<string, Value> = {};
+      const found = emptyDictionary<Value>();
       let any = false;
       for await (const user of keyval.users()) {
         const value = await this.get(user, key);

@@ -33,6 +33,15 @@ export function checkKey(key: unknown, what = "key"): asserts key is string {
   if (!key.isWellFormed()) throw storageError("invalid-input", `${what} ${JSON.stringify(key)} is not well-formed Unicode`);
 }
 
+/**
+ * The key of a map-wide call (`getAll`, `deleteAll`, …): Prosody's storage spec requires a
+ * non-empty string there (an empty key names no field of any user).
+ */
+export function checkMapWideKey(key: unknown): asserts key is string {
+  checkKey(key);
+  if (key === "") throw storageError("invalid-input", "key must not be empty for a call across all users");
+}
+
 export function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";

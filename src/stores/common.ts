@@ -1,7 +1,7 @@
 import { StorageError, storageError } from "../errors.js";
 import type { CoreManager } from "../manager/manager.js";
 import type { HostOptions } from "../contracts/index.js";
-import { LuaTable, isTable, tablePairs, type LuaKey, type Value, type ValueObject } from "../values/index.js";
+import { LuaTable, isTable, setField, tablePairs, type LuaKey, type Value, type ValueObject } from "../values/index.js";
 
 /** What every typed store is built from: the manager that opens its raw stores, and the host. */
 export interface StoreScope {
@@ -21,7 +21,7 @@ export function hostOptions(scope: StoreScope): HostOptions {
 export function stringFields(value: Value | undefined): ValueObject | undefined {
   if (value === undefined || !isTable(value)) return undefined;
   const out: ValueObject = {};
-  for (const [key, inner] of tablePairs(value)) if (typeof key === "string") out[key] = inner;
+  for (const [key, inner] of tablePairs(value)) if (typeof key === "string") setField(out, key, inner);
   return out;
 }
 

@@ -2,3 +2,4 @@ export { LuaTable, isElement, isTable, isPlainObject, type LuaKey, type Value, t
 export { tableFromPairs, tablePairs, tableGet, tableSize, stringFromBytes } from "./table.js";
 export { valuesEqual, elementsEqual } from "./equal.js";
 export { normalizeValue, copyValue, isEmptyTable, MAX_DEPTH } from "./normalize.js";
+export { asDictionary, emptyDictionary, setField } from "./dictionary.js";

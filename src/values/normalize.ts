@@ -2,6 +2,7 @@ import { Element } from "ltx";
 import { storageError } from "../errors.js";
 import { LuaTable, isPlainObject, type LuaKey, type Value } from "./types.js";
 import { stringFromBytes, tableFromPairs, tablePairs } from "./table.js";
+import { setField } from "./dictionary.js";
 
 /** How deep values may nest; the file and SQL codecs use the same limit. */
 export const MAX_DEPTH = 200;
@@ -142,8 +143,7 @@ function walkObject(value: Record<string, unknown>, where: Path | string, depth:
     if (!key.isWellFormed()) checkString(key, pathText(path));
     const inner = walk(item, path, depth + 1, ancestors);
     // A "__proto__" key is data, not the object's prototype.
-    if (key === "__proto__") Object.defineProperty(copy, key, { value: inner, enumerable: true, writable: true, configurable: true });
-    else copy[key] = inner;
+    setField(copy, key, inner);
   }
   return copy;
 }

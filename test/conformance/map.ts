@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe } from "node:test";
 import { REMOVE } from "../../src/contracts/index.js";
-import { LuaTable } from "../../src/values/index.js";
+import { LuaTable, type Value } from "../../src/values/index.js";
 import { assertValue, collect, rejectsWith, withEnv, conformanceIt as it, type ConformanceTarget } from "./context.js";
 
 export function mapTests(target: ConformanceTarget): void {
@@ -77,6 +77,49 @@ export function mapTests(target: ConformanceTarget): void {
         const map = await sm.open(host, "test", "map");
         await rejectsWith(map.get(user(), 5 as never), "invalid-input");
         await rejectsWith(map.setKeys(user(), null as never), "invalid-input");
+      }));
+
+    it(target, "rejects map-wide calls with an empty or non-string key, as Prosody's spec requires", () =>
+      withEnv(target, async ({ sm, host, user }) => {
+        const map = await sm.open(host, "blocklist", "map");
+        const plus = await sm.open(host, "blocklist", "keyval+");
+        const u = user();
+        await map.set(u, "kept", true);
+        for (const key of ["", 5, null, undefined, { toString: () => "kept" }] as never[]) {
+          await rejectsWith(map.getAll(key), "invalid-input");
+          await rejectsWith(map.deleteAll(key), "invalid-input");
+          await rejectsWith(plus.getKeyFromAll(key), "invalid-input");
+          await rejectsWith(plus.deleteKeyFromAll(key), "invalid-input");
+        }
+        assert.equal(await map.get(u, "kept"), true, "nothing deleted");
+      }));
+
+    it(target, "loses no entry because of its name (__proto__, constructor)", () =>
+      withEnv(target, async ({ sm, host }) => {
+        const map = await sm.open(host, "names", "map");
+        const names = ["__proto__", "constructor", "toString", "hasOwnProperty"];
+        for (const name of names) await map.set(name, "k", `value of ${name}`);
+        const all = await map.getAll("k");
+        assert.ok(all !== undefined);
+        assert.equal(Object.getPrototypeOf(all), null, "getAll gives a null-prototype object");
+        assert.deepEqual(Object.keys(all).sort(), [...names].sort());
+        for (const name of names) assert.equal(all[name], `value of ${name}`);
+        assert.equal((await map.getAll("nobody-has-this"))?.constructor, undefined);
+
+        const kv = await sm.open(host, "tables");
+        const table = JSON.parse('{"__proto__": {"x": 1}, "constructor": 2, "valueOf": 3}') as Record<string, Value>;
+        await kv.set("u", table);
+        const back = (await kv.get("u")) as Record<string, Value>;
+        assert.deepEqual(Object.keys(back).sort(), ["__proto__", "constructor", "valueOf"]);
+        assert.equal(Object.getPrototypeOf(back), Object.prototype, "values stay ordinary objects …");
+        assertValue(back.__proto__ as Value, { x: 1 }); // … with "__proto__" as an own entry
+        await map.setKeys("u2", JSON.parse('{"__proto__": "p", "constructor": "c"}') as Record<string, Value>);
+        assert.equal(await map.get("u2", "__proto__"), "p");
+        assert.equal(await map.get("u2", "constructor"), "c");
+        assertValue((await map.getAll("__proto__"))?.u2 as Value, "p");
+        await map.deleteAll("__proto__");
+        assert.equal(await map.get("u2", "__proto__"), undefined);
+        assert.equal(await map.get("u2", "constructor"), "c");
       }));
   });
 

@@ -1,5 +1,5 @@
 import { REMOVE, type MapStore, type Remove, type User } from "../../contracts/index.js";
-import { LuaTable, copyValue, isTable, tableFromPairs, tableGet, tablePairs, type Value } from "../../values/index.js";
+import { LuaTable, copyValue, emptyDictionary, isTable, tableFromPairs, tableGet, tablePairs, type Value } from "../../values/index.js";
 import { writing, type InternalContext } from "./context.js";
 import { readDat, usersWith, writeDat } from "./keyval.js";
 
@@ -38,7 +38,7 @@ export function internalMap(context: InternalContext, store: string): MapStore {
         return true;
       }),
     async getAll(key) {
-      const found: Record<string, Value> = {};
+      const found = emptyDictionary<Value>();
       let any = false;
       for await (const user of usersWith(context, store, ".dat")) {
         const value = await lookup(user, key);

@@ -1,4 +1,4 @@
-import { copyValue, isTable, tableFromPairs, tableGet, tablePairs, LuaTable, type Value } from "../../values/index.js";
+import { copyValue, emptyDictionary, isTable, tableFromPairs, tableGet, tablePairs, LuaTable, type Value } from "../../values/index.js";
 import { REMOVE, type KeyValStore, type MapStore, type Remove, type User } from "../../contracts/index.js";
 
 /** Host-wide data is kept under a key no user name can be (the manager rejects `""`). */
@@ -55,7 +55,7 @@ export function memoryMap(data: KeyValData): MapStore {
       });
     },
     async getAll(key) {
-      const found: Record<string, Value> = {};
+      const found = emptyDictionary<Value>();
       let any = false;
       for (const user of data.keys()) {
         if (user === HOST_WIDE) continue;

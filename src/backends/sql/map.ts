@@ -1,4 +1,4 @@
-import { isTable, LuaTable, tableFromPairs, tableGet, tablePairs, type Value } from "../../values/index.js";
+import { emptyDictionary, isTable, LuaTable, tableFromPairs, tableGet, tablePairs, type Value } from "../../values/index.js";
 import { REMOVE, type KeyValPlusStore, type MapStore, type Remove, type User } from "../../contracts/index.js";
 import { rows, run, type Param, type Work } from "./connection.js";
 import { EXTRA_KEY, hasOwnRow } from "./keyval-rows.js";
@@ -100,7 +100,7 @@ export function sqlMap(scope: SqlTable): MapStore {
           : [];
         return [ownRows, yield* scanExtras(where, false)] as const;
       });
-      const result: Record<string, Value> = {};
+      const result = emptyDictionary<Value>();
       let any = false;
       for (const [user, table] of extras) {
         const item = table.get(key);

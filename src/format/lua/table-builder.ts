@@ -7,7 +7,7 @@
  * 50 (LFIELDS_PER_FLUSH) after the keyed fields read so far: `{[1] = "a", "b"}` holds "b".
  */
 import type { Element } from "ltx";
-import { LuaTable, isElement, tableFromPairs, type LuaKey, type Value, type ValueObject } from "../../values/index.js";
+import { LuaTable, isElement, setField, tableFromPairs, type LuaKey, type Value, type ValueObject } from "../../values/index.js";
 import { appendChild, startElement } from "./stanza.js";
 
 const FLUSH_EVERY = 50;
@@ -27,8 +27,7 @@ function keyOfNumber(key: number): number | bigint {
 
 function setProperty(object: ValueObject, key: string, value: Value | undefined): void {
   if (value === undefined) delete object[key];
-  else if (key === "__proto__") Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
-  else object[key] = value;
+  else setField(object, key, value);
 }
 
 export class FieldStack {
