@@ -34,6 +34,8 @@ export {
   type ValueObject,
 } from "./values/index.js";
 export { Element } from "ltx";
+/** Prosody's serialized stanza tables (`st.preserialize`'s `{ name, attr, [1..n] }`) to Elements and back. */
+export { elementFromTable, tableFromElement } from "./format/lua/stanza.js";
 export { pluginPackageName } from "./manager/registry.js";
 export type { AccountStore } from "./stores/accounts.js";
 export type { RosterStore, Roster, RosterItem, Subscription } from "./stores/roster.js";

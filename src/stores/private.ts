@@ -1,7 +1,7 @@
 import type { Element } from "ltx";
 import { pairsOf, invalidInput, type StoreScope } from "./common.js";
 import { storedUsername } from "./jid.js";
-import { checkElement, elementToTable, tableToElement } from "./stanza-table.js";
+import { checkElement, tableFromElement, storedElement } from "./stanza-table.js";
 
 const STORE = "private";
 
@@ -41,12 +41,12 @@ export function privateXmlStore(scope: StoreScope): PrivateXmlStore {
     async get(user, name, xmlns) {
       const key = keyOf(name, xmlns);
       const value = await (await mapStore()).get(storedUsername(user), key);
-      return value === undefined ? undefined : tableToElement(value, `[${STORE}] ${scope.host}/${user} ${key}`);
+      return value === undefined ? undefined : storedElement(value, `[${STORE}] ${scope.host}/${user} ${key}`);
     },
     async set(user, element) {
       checkElement(element, undefined, undefined, `[${STORE}] private XML`);
       const key = keyOf(element.name, element.attrs.xmlns);
-      const value = element.children.length === 0 ? undefined : elementToTable(element);
+      const value = element.children.length === 0 ? undefined : tableFromElement(element);
       await (await mapStore()).set(storedUsername(user), key, value);
     },
     async remove(user, name, xmlns) {
@@ -56,7 +56,7 @@ export function privateXmlStore(scope: StoreScope): PrivateXmlStore {
       const name = storedUsername(user);
       const elements: Element[] = [];
       for (const [key, value] of pairsOf(await (await keyval()).get(name))) {
-        if (typeof key === "string") elements.push(tableToElement(value, `[${STORE}] ${scope.host}/${name} ${key}`));
+        if (typeof key === "string") elements.push(storedElement(value, `[${STORE}] ${scope.host}/${name} ${key}`));
       }
       return elements;
     },

@@ -3,7 +3,7 @@ import { isTable, tablePairs, type Value, type ValueObject } from "../values/ind
 import { invalidInput, stringFields, tableWithMeta, type StoreScope } from "./common.js";
 import { prepBareJid, storedUsername } from "./jid.js";
 import { RecordLocks } from "./record-lock.js";
-import { checkElement, elementToTable, tableToElement } from "./stanza-table.js";
+import { checkElement, tableFromElement, storedElement } from "./stanza-table.js";
 
 const STORE = "roster";
 const SUBSCRIPTIONS = ["none", "to", "from", "both"] as const;
@@ -148,7 +148,7 @@ export function rosterStore(scope: StoreScope): RosterStore {
       const roster = await load(name);
       const pending = new Map<string, Element | true>();
       for (const [jid, entry] of pendingOf(roster)) {
-        pending.set(jid, isTable(entry) ? tableToElement(entry, `[${STORE}] pending presence from ${jid}`) : true);
+        pending.set(jid, isTable(entry) ? storedElement(entry, `[${STORE}] pending presence from ${jid}`) : true);
       }
       const version = roster.meta.version;
       return {
@@ -199,7 +199,7 @@ export function rosterStore(scope: StoreScope): RosterStore {
       if (presence !== undefined) checkElement(presence, "presence", undefined, `[${STORE}] pending request`);
       await modify(name, (roster) => {
         const pending = pendingOf(roster);
-        pending.set(contact, presence ? elementToTable(presence) : true);
+        pending.set(contact, presence ? tableFromElement(presence) : true);
         setPending(roster, pending);
         return true;
       });

@@ -6,18 +6,16 @@ import type { Value } from "../values/index.js";
 /**
  * Prosody keeps XML in keyval stores as `st.preserialize(stanza)`: a table
  * `{ name = "vCard", attr = { xmlns = … }, [1] = child, [2] = "text", … }`. Typed stores write
- * that shape and read it back; the SQL backend may also hand back real Elements (`xml` rows).
+ * that shape and read it back with the exported helpers `tableFromElement`/`elementFromTable`
+ * (src/format/lua/stanza.ts); the SQL backend may also hand back real Elements (`xml` rows).
  */
 
-/** The preserialized table of an element. */
-export function elementToTable(element: Element): Value {
-  return tableFromElement(element);
-}
-
 /** The element a stored value stands for; `what` names it in errors. */
-export function tableToElement(value: Value, what: string): Element {
+export function storedElement(value: Value, what: string): Element {
   return value instanceof Element ? value : elementFromTable(value, what);
 }
+
+export { tableFromElement };
 
 /** Throws `invalid-input` unless `element` is an ltx Element named `name` in namespace `xmlns`. */
 export function checkElement(element: unknown, name: string | undefined, xmlns: string | undefined, what: string): Element {

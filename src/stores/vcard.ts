@@ -2,7 +2,7 @@ import type { Element } from "ltx";
 import type { User } from "../contracts/index.js";
 import type { StoreScope } from "./common.js";
 import { storedUsername } from "./jid.js";
-import { checkElement, elementToTable, tableToElement } from "./stanza-table.js";
+import { checkElement, tableFromElement, storedElement } from "./stanza-table.js";
 
 const STORE = "vcard";
 const VCARD_NS = "vcard-temp";
@@ -25,12 +25,12 @@ export function vcardStore(scope: StoreScope): VCardStore {
     async get(user) {
       const name = who(user);
       const value = await (await store()).get(name);
-      return value === undefined ? undefined : tableToElement(value, `[${STORE}] ${scope.host}/${name ?? "(host)"}`);
+      return value === undefined ? undefined : storedElement(value, `[${STORE}] ${scope.host}/${name ?? "(host)"}`);
     },
     async set(user, vcard) {
       const name = who(user);
       checkElement(vcard, "vCard", VCARD_NS, `[${STORE}] vcard`);
-      await (await store()).set(name, elementToTable(vcard));
+      await (await store()).set(name, tableFromElement(vcard));
     },
     async delete(user) {
       await (await store()).set(who(user), undefined);

@@ -68,7 +68,7 @@ export function decodeListItem(bytes: Uint8Array, file: string): Element {
   if (items.length !== 1 || torn) {
     throw storageError("backend-failure", `cannot parse ${file}: an indexed item no longer reads as one item (file changed?)`, { backend: "internal" });
   }
-  const element = elementFromTable(items[0].value, file);
+  const element = elementFromTable(items[0].value, file, { backend: "internal" });
   delete element.attrs.stamp;
   delete element.attrs.stamp_legacy;
   return element;

@@ -5,7 +5,7 @@
  */
 import { Element } from "ltx";
 import { storageError } from "../../errors.js";
-import { LuaTable, type LuaKey, type Value, type ValueObject } from "../../values/index.js";
+import { LuaTable, setField, type LuaKey, type Value, type ValueObject } from "../../values/index.js";
 import { formatFloat18g } from "./format-float.js";
 
 /**
@@ -185,7 +185,7 @@ class TableWriter {
     this.field("name", element.name, indent, depth);
     const attr: ValueObject = {};
     for (const [name, value] of Object.entries(element.attrs ?? {})) {
-      if (value !== undefined && value !== null) attr[name] = String(value);
+      if (value !== undefined && value !== null) setField(attr, name, String(value));
     }
     this.field("attr", attr, indent, depth);
   }

@@ -6,8 +6,8 @@
  * `namespace\1name`, except `xml:lang` and the other `xml:` attributes).
  */
 import { Element } from "ltx";
-import { StorageError, storageError } from "../../errors.js";
-import { isPlainObject, isTable, tableFromPairs, tableGet, tablePairs, type LuaKey, type Value } from "../../values/index.js";
+import { StorageError, storageError, type StorageCondition } from "../../errors.js";
+import { isPlainObject, isTable, setField, tableFromPairs, tableGet, tablePairs, type LuaKey, type Value } from "../../values/index.js";
 
 const lossyUtf8 = new TextDecoder("utf-8");
 
@@ -29,7 +29,7 @@ export function tableFromElement(element: Element): Value {
   }
   const attr: Record<string, Value> = {};
   for (const [name, value] of Object.entries(element.attrs ?? {})) {
-    if (value !== undefined && value !== null) attr[name] = String(value);
+    if (value !== undefined && value !== null) setField(attr, name, String(value));
   }
   pairs.push(["name", element.name], ["attr", attr]);
   return tableFromPairs(pairs);
@@ -41,10 +41,20 @@ export function tableFromElement(element: Element): Value {
  * numbers and booleans are written as text, other values are dropped); the children are the
  * array part up to the first gap, where strings are text, tables are child elements and
  * anything else is skipped. Other fields (an archive item's `key`, `when`, `with`) are ignored.
- * Throws StorageError `backend-failure` naming `where` when the table is not a stanza.
+ * Throws a StorageError (`backend-failure` for stored data, or the given `condition`; from
+ * `backend` if given) naming `where` when the table is not a stanza.
  */
-export function elementFromTable(table: Value, where = "value"): Element {
-  return build(table, where);
+export function elementFromTable(
+  table: Value,
+  where = "value",
+  { condition = "backend-failure", backend }: { condition?: StorageCondition; backend?: string } = {},
+): Element {
+  try {
+    return build(table, where);
+  } catch (error) {
+    if (!(error instanceof StorageError)) throw error;
+    throw storageError(condition, error.message, { backend });
+  }
 }
 
 /**
@@ -69,9 +79,9 @@ export function startElement(name: Value | undefined, attr: Value | undefined): 
 }
 
 function addAttribute(attrs: Record<string, string>, key: string, value: Value): void {
-  if (typeof value === "string") attrs[key] = value;
-  else if (value instanceof Uint8Array) attrs[key] = textOf(value);
-  else if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") attrs[key] = String(value);
+  if (typeof value === "string") setField(attrs, key, value);
+  else if (value instanceof Uint8Array) setField(attrs, key, textOf(value));
+  else if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") setField(attrs, key, String(value));
 }
 
 /**
@@ -105,5 +115,5 @@ function build(table: Value, where: string): Element {
 }
 
 function notStanza(where: string, why: string): StorageError {
-  return storageError("backend-failure", `${where} is not a serialized stanza: ${why}`, { backend: "internal" });
+  return storageError("backend-failure", `${where} is not a serialized stanza: ${why}`);
 }
