@@ -2,7 +2,6 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,18 +21,15 @@ async function cli(argv: string[]): Promise<{ status: number; stdout: string; st
   return { status, stdout: io.stdout(), stderr: io.stderr() };
 }
 
-/** Archive rows the target holds so far (WAL lets a reader look while the migration writes). */
+const KILL_HOOK = fileURLToPath(new URL("./kill-after-commits.mjs", import.meta.url));
+
+/** Archive rows the target holds. */
 function targetRows(file: string): number {
-  if (!existsSync(file)) return 0;
+  const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
-    const db = new Database(file, { readonly: true, fileMustExist: true });
-    try {
-      return (db.prepare(`SELECT count(*) AS n FROM "prosodyarchive"`).get() as { n: number }).n;
-    } finally {
-      db.close();
-    }
-  } catch {
-    return 0; // not created yet
+    return (db.prepare(`SELECT count(*) AS n FROM "prosodyarchive"`).get() as { n: number }).n;
+  } finally {
+    db.close();
   }
 }
 
@@ -55,13 +51,17 @@ test("a migration killed half-way (SIGKILL) and run again completes with an iden
   await (backend as unknown as BulkWriter).bulkAppend(items);
   await sm.close();
 
-  const child = spawn(process.execPath, ["--import", "tsx", MAIN, "migrate", "--from", `sqlite:${from}`, "--to", `sqlite:${to}`, "--quiet"], { stdio: "ignore" });
-  const exited = new Promise<NodeJS.Signals | null>((done) => child.on("exit", (_code, signal) => done(signal)));
-  let seen = 0;
-  while (child.exitCode === null && (seen = targetRows(to)) < 3000) await new Promise((r) => setTimeout(r, 20));
-  child.kill("SIGKILL");
-  assert.equal(await exited, "SIGKILL", "the migration finished before it could be interrupted");
-  assert.ok(seen > 0 && seen < N, `interrupted half-way (${seen} of ${N} items)`);
+  // The child kills itself right after the commit that brings the target to 5000 archive rows
+  // (the hook above): a point the test chooses, between two archive pages.
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "--import", KILL_HOOK, MAIN, "migrate", "--from", `sqlite:${from}`, "--to", `sqlite:${to}`, "--quiet"],
+    { stdio: "ignore", env: { ...process.env, XS_KILL_TARGET: to, XS_KILL_AT_ROWS: "5000" } },
+  );
+  const signal = await new Promise<NodeJS.Signals | null>((done) => child.on("exit", (_code, sig) => done(sig)));
+  assert.equal(signal, "SIGKILL", "the migration was killed by the hook, not finished");
+  const seen = targetRows(to);
+  assert.ok(seen >= 5000 && seen < N, `interrupted half-way (${seen} of ${N} items)`);
 
   const again = await cli(["migrate", "--from", `sqlite:${from}`, "--to", `sqlite:${to}`, "--quiet", "--verify", "--json"]);
   assert.equal(again.status, 0, again.stderr);

@@ -78,9 +78,17 @@ async function drive<T>(session: Session, work: Work<T>, onCommit: () => void, b
 }
 
 /**
+ * How many sessions one operation may try when connections turn out to be gone: after a server
+ * restart every idle connection of a pool is dead, and the pool may hand out several of them
+ * before it notices, so one retry is not enough.
+ */
+const MAX_ATTEMPTS = 4;
+
+/**
  * The transaction chokepoint of the server engines: takes a session, runs the work, and when
- * the connection turns out to be gone (a database restart, a killed backend) retries once on a
- * new session. A failure during COMMIT is not retried: the outcome is unknown, so it is reported.
+ * the connection turns out to be gone (a database restart, a killed backend) retries on another
+ * session (up to MAX_ATTEMPTS in all). A failure during COMMIT is not retried: the outcome is
+ * unknown, so it is reported.
  */
 export async function retryingTransaction<T>(
   engine: { dialect: Dialect; label: string },
@@ -95,7 +103,7 @@ export async function retryingTransaction<T>(
     try {
       session = await acquire();
     } catch (error) {
-      if (attempt === 1 && engine.dialect.isConnectionLost(error)) continue;
+      if (attempt < MAX_ATTEMPTS && engine.dialect.isConnectionLost(error)) continue;
       throw failure(engine, backend, what, error);
     }
     let committing = false;
@@ -115,7 +123,7 @@ export async function retryingTransaction<T>(
       } else {
         session.release(lost);
       }
-      if (lost && !committing && attempt === 1) continue;
+      if (lost && !committing && attempt < MAX_ATTEMPTS) continue;
       throw failure(engine, backend, what, error);
     }
   }

@@ -6,8 +6,17 @@ import { StorageError } from "../../../src/errors.js";
 import { LuaTable } from "../../../src/values/index.js";
 import { value } from "./arbitraries.js";
 
-/** Runs every reader on `input`: each must return or throw a StorageError, nothing else. */
-function readAll(input: Uint8Array): void {
+/** What the readers did with one input: how many returned, how many threw a StorageError. */
+interface Outcome {
+  read: number;
+  failed: number;
+}
+
+/**
+ * Runs every reader on `input`: each must return or throw a StorageError `backend-failure`
+ * naming the file and line, nothing else (any other exception fails the test).
+ */
+function readAll(input: Uint8Array, outcome: Outcome = { read: 0, failed: 0 }): Outcome {
   const readers = [
     () => parseDatFile(input, "fuzz.dat"),
     () => parseListItems(input, "fuzz.list"),
@@ -17,12 +26,15 @@ function readAll(input: Uint8Array): void {
   for (const read of readers) {
     try {
       read();
+      outcome.read++;
     } catch (error) {
       if (!(error instanceof StorageError)) throw error;
       assert.equal(error.condition, "backend-failure");
       assert.match(error.message, /^\[internal\] cannot parse fuzz\.(dat|list): .+ at line \d+$/s);
+      outcome.failed++;
     }
   }
+  return outcome;
 }
 
 /** Bytes that steer random input towards the parser's interesting corners. */
@@ -56,23 +68,28 @@ function mutate(text: Buffer, mutations: Mutation[]): Buffer {
 }
 
 describe("lua readers under fuzzing", () => {
-  it("random bytes and token soup only ever give StorageErrors", () => {
+  it("random bytes and token soup: every failure is a StorageError naming file and line, and most inputs fail", () => {
+    const outcome: Outcome = { read: 0, failed: 0 };
     fc.assert(
       fc.property(fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.array(fc.constantFrom(...TOKENS), { maxLength: 60 }).map((t) => Buffer.from(t.join(""), "latin1"))), (input) => {
-        readAll(input);
+        readAll(input, outcome);
       }),
       { numRuns: 500, endOnFailure: true },
     );
+    // Garbage must be refused, not read as something: the errors above were really exercised.
+    assert.ok(outcome.failed > 0.75 * (outcome.read + outcome.failed), `${outcome.failed} failures, ${outcome.read} reads`);
   });
 
-  it("mutated valid files only ever give StorageErrors", () => {
+  it("mutated valid files: every failure is a StorageError naming file and line; both outcomes occur", () => {
+    const outcome: Outcome = { read: 0, failed: 0 };
     fc.assert(
       fc.property(value, fc.array(mutation, { minLength: 1, maxLength: 4 }), fc.boolean(), (v, mutations, asList) => {
         const text = asList ? serializeListItem(LuaTable.from({ key: "k", when: 1 }, [["v", v]])).repeat(2) : serializeDatFile(v);
-        readAll(mutate(Buffer.from(text, "latin1"), mutations));
+        readAll(mutate(Buffer.from(text, "latin1"), mutations), outcome);
       }),
       { numRuns: 500, endOnFailure: true },
     );
+    assert.ok(outcome.failed > 100 && outcome.read > 100, `${outcome.failed} failures, ${outcome.read} reads`);
   });
 
   it("pathological nesting and long runs end quickly with an error", () => {
@@ -89,7 +106,11 @@ describe("lua readers under fuzzing", () => {
       "item(" + "{".repeat(big),
       "return " + "\\".repeat(big),
     ]) {
-      readAll(Buffer.from(text, "latin1"));
+      const start = performance.now();
+      const outcome = readAll(Buffer.from(text, "latin1"));
+      const seconds = (performance.now() - start) / 1000;
+      assert.deepEqual(outcome, { read: 0, failed: 4 }, `every reader refuses ${JSON.stringify(text.slice(0, 12))}…`);
+      assert.ok(seconds < 5, `${JSON.stringify(text.slice(0, 12))}… took ${seconds.toFixed(2)} s`);
     }
   });
 });
