@@ -1,68 +1,121 @@
-// The README's "Typed stores" examples, run as written (on the memory backend).
+// Every ```ts block of README.md, run as written: each against a fresh manager on a temporary
+// data directory (blocks that make their own manager get their "/var/lib/prosody" moved there),
+// with the variables the prose assumes (`sm`, `message`, …). A statement whose comment starts
+// with a value (`nodeprep("Straße"); // "strasse"`, `await muc.rooms(); // ["lounge@…"]`) must
+// evaluate to that value.
 import assert from "node:assert/strict";
-import { test } from "node:test";
-import { Element, StorageManager, finElement, parseMamQuery, stores } from "../../src/index.js";
+import { readFileSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { inspect, isDeepStrictEqual } from "node:util";
+import * as xmppstore from "../../src/index.js";
 
-test("the README's typed-store examples run", async () => {
-  const sm = new StorageManager({ storage: "memory" });
-  const presenceStanza = new Element("presence", { type: "subscribe" });
-  const message = new Element("message", { from: "romeo@montague.example/x", to: "juliet@example.com", type: "chat" }).c("body").t("Hi").root();
-  const iq = new Element("iq", { type: "set" }).c("query", { xmlns: "urn:xmpp:mam:2" }).root();
-  const reply = new Element("iq", { type: "result" });
-  try {
-    const accounts = sm.accounts("example.com");
-    await accounts.create("juliet", "wherefore");
-    assert.equal(await accounts.verify("juliet", "wherefore"), true);
-    await accounts.setPassword("juliet", "r0meo");
-    assert.equal(await accounts.exists("juliet"), true);
-    for await (const user of accounts.users()) assert.equal(user, "juliet");
-    await accounts.delete("juliet");
-    await stores(sm).accountDetails("example.com").set("juliet", { name: "Juliet", email: "j@example.com" });
+const README = fileURLToPath(new URL("../../README.md", import.meta.url));
+const INDEX = pathToFileURL(fileURLToPath(new URL("../../src/index.ts", import.meta.url))).href;
 
-    const roster = stores(sm).roster("example.com");
-    await roster.setItem("juliet", { jid: "romeo@montague.example", name: "Romeo", subscription: "both", groups: ["Friends"] });
-    await roster.addPending("juliet", "tybalt@capulet.example", presenceStanza);
-    const { items, version, pending } = await roster.get("juliet");
-    assert.deepEqual([items.length, version, pending.size], [1, 2, 1]);
-    await roster.removeItem("juliet", "romeo@montague.example");
+interface Block {
+  line: number;
+  code: string;
+}
 
-    await stores(sm).vcard("example.com").set("juliet", new Element("vCard", { xmlns: "vcard-temp" }).c("FN").t("Juliet").root());
-    assert.equal((await stores(sm).vcard("example.com").get("juliet"))?.getChildText("FN"), "Juliet");
-    const bookmarks = new Element("storage", { xmlns: "storage:bookmarks" }).c("conference", { jid: "lounge@conference.example.com" }).root();
-    await stores(sm).privateXml("example.com").set("juliet", bookmarks);
-    assert.ok(await stores(sm).privateXml("example.com").get("juliet", "storage", "storage:bookmarks"));
-    await stores(sm).blocklist("example.com").block("juliet", ["tybalt@capulet.example"]);
-    assert.equal((await stores(sm).blocklist("example.com").list("juliet")).length, 1);
-    await stores(sm).blocklist("example.com").unblock("juliet");
-    await stores(sm).privacy("example.com").setList("juliet", { name: "quiet", items: [{ type: "jid", value: "tybalt@capulet.example", action: "deny", order: 1, stanzas: ["message"] }] });
-    await stores(sm).privacy("example.com").setDefault("juliet", "quiet");
+function tsBlocks(markdown: string): Block[] {
+  const blocks: Block[] = [];
+  const lines = markdown.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i] !== "```ts") continue;
+    const start = i + 1;
+    while (i + 1 < lines.length && lines[++i] !== "```");
+    blocks.push({ line: start + 1, code: lines.slice(start, i).join("\n") });
+  }
+  return blocks;
+}
 
-    const mam = stores(sm).messageArchive("example.com");
-    await mam.append("juliet", message);
-    const page = await mam.query("juliet", { with: "romeo@montague.example", rsm: { max: 20, before: true } });
-    assert.equal(page.items.length, 1);
-    const next = await mam.query("juliet", parseMamQuery(iq.getChild("query")!));
-    reply.cnode(finElement(next));
-    assert.equal(reply.getChild("fin")?.attrs.complete, "true");
-    await mam.expireAll();
-    await mam.prefs.set("juliet", { default: "roster", always: ["romeo@montague.example"], never: [] });
-    await stores(sm).mucLog("conference.example.com").query("lounge@conference.example.com", { rsm: { max: 50 } });
+/**
+ * The value a trailing comment announces: the comment (or its part before a ";" or ":") read as
+ * a JavaScript literal (`"strasse"`, `true`, `["a"]`, `{ version: 3, pending: {} }`). Comments
+ * that only describe (`Element | undefined`, `[{ jid, since }]`, `{ subscription: "both", ... }`)
+ * do not read as one and are not checked.
+ */
+function announced(comment: string): { source: string } | undefined {
+  const text = comment.trim();
+  if (!/^(["[{\d-]|true|false|null|undefined)/.test(text)) return undefined;
+  for (const candidate of [text, text.split(";")[0]!, text.split(":")[0]!]) {
+    try {
+      new Function(`"use strict"; return (${candidate});`)();
+      return { source: candidate.trim() };
+    } catch {
+      // not a literal: try the shorter candidate
+    }
+  }
+  return undefined;
+}
 
-    await stores(sm).offline("example.com").store("juliet", message);
-    assert.equal((await stores(sm).offline("example.com").take("juliet")).length, 1);
+/** The block as a module: imports from "xmppstore" go to src/index.ts, announced values are checked. */
+function moduleOf(block: Block, dataDir: string): string {
+  const imports: string[] = [];
+  const body: string[] = [];
+  for (const line of block.code.split("\n")) {
+    if (/^import /.test(line)) {
+      imports.push(line.replace(/from "xmppstore";/, `from ${JSON.stringify(INDEX)};`));
+      continue;
+    }
+    const moved = line.replaceAll('"/var/lib/prosody"', JSON.stringify(dataDir));
+    const statement = /^(\s*)(?!const |let |for |\/\/)(.+?);\s*\/\/\s*(.*)$/.exec(moved);
+    const expected = statement ? announced(statement[3]!) : undefined;
+    body.push(
+      statement && expected
+        ? `${statement[1]}__expect((${statement[2]}), (${expected.source}), ${JSON.stringify(line.trim())});`
+        : moved,
+    );
+  }
+  const context = Object.keys(xmppstore).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name));
+  return [
+    ...imports,
+    "export async function run(__ctx: any) {",
+    `  let { sm, message, presenceStanza, iq, reply, console, __expect, ${context.join(", ")} } = __ctx;`,
+    "  {",
+    body.join("\n"),
+    "  }",
+    "}",
+  ].join("\n");
+}
 
-    const muc = stores(sm).muc("conference.example.com");
-    await muc.save({ jid: "lounge@conference.example.com", config: { name: "The Lounge", persistent: true }, affiliations: { "juliet@example.com": "owner" }, affiliationData: {} });
-    await muc.setAffiliation("lounge@conference.example.com", "tybalt@capulet.example", "outcast");
-    assert.deepEqual(await muc.rooms(), ["lounge@conference.example.com"]);
+describe("README.md code examples", () => {
+  const blocks = tsBlocks(readFileSync(README, "utf8"));
 
-    const pubsub = stores(sm).pubsub("pubsub.example.com");
-    await pubsub.setNode({ name: "news", config: { max_items: 10 }, subscribers: {}, affiliations: { "juliet@example.com": "owner" } });
-    await pubsub.publish("news", null, new Element("entry", { xmlns: "http://www.w3.org/2005/Atom" }));
-    assert.equal((await pubsub.items("news")).length, 1);
-    const pep = stores(sm).pep("example.com").of("juliet");
-    await pep.publish("http://jabber.org/protocol/nick", "current", new Element("nick", { xmlns: "http://jabber.org/protocol/nick" }).t("Jules"));
-  } finally {
-    await sm.close();
+  it("has examples to run", () => assert.ok(blocks.length >= 10, `${blocks.length} blocks`));
+
+  for (const block of blocks) {
+    it(`the example at README.md line ${block.line} runs, with the values its comments announce`, async (t) => {
+      const dir = await mkdtemp(join(tmpdir(), "xs-readme-"));
+      const sm = new xmppstore.StorageManager({ data_path: dir });
+      t.after(async () => {
+        await sm.close();
+        await rm(dir, { recursive: true, force: true });
+      });
+      const file = join(dir, "example.ts");
+      await writeFile(file, moduleOf(block, dir));
+      const { run } = (await import(pathToFileURL(file).href)) as { run: (ctx: unknown) => Promise<void> };
+      let checked = 0;
+      await run({
+        ...xmppstore,
+        sm,
+        message: new xmppstore.Element("message", { from: "romeo@montague.example/x", to: "juliet@example.com", type: "chat" }).c("body").t("Hi").root(),
+        presenceStanza: new xmppstore.Element("presence", { type: "subscribe" }),
+        iq: new xmppstore.Element("iq", { type: "set" }).c("query", { xmlns: "urn:xmpp:mam:2" }).root(),
+        reply: new xmppstore.Element("iq", { type: "result" }),
+        console: { log: () => undefined },
+        __expect: (actual: unknown, expected: unknown, statement: string) => {
+          checked++;
+          const same = isDeepStrictEqual(actual, expected) ||
+            (actual !== undefined && expected !== undefined && xmppstore.valuesEqual(actual as never, expected as never));
+          assert.ok(same, `README.md line ${block.line}ff: ${statement} gave ${inspect(actual)}`);
+        },
+      });
+      t.diagnostic(`${checked} announced values checked`);
+    });
   }
 });
