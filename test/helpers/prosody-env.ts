@@ -3,7 +3,7 @@
  * an SQLite file in it, or a fresh PostgreSQL / MySQL database on the loopback servers.
  *
  * ```ts
- * const env = await makeProsodyEnv("postgres", ["example.com", "conference.example.com"]);
+ * const env = await makeProsodyEnv("postgres", ["example.com", "conference.example.com"], {}, "13");
  * t.after(() => env.cleanup());
  * // env.setup: for ProsodyBatch / runProsody; env.xmppstoreConfig: for new StorageManager(...)
  * ```
@@ -16,12 +16,22 @@ import { randomBytes } from "node:crypto";
 import type { SqlOptions, StorageConfig } from "../../src/contracts/index.js";
 import type { TestContext } from "node:test";
 import { needService } from "./services.js";
-import { prosodyAvailable, prosodySqlDriverAvailable, type ProsodyHostOptions, type ProsodySetup, type ProsodySqlOptions } from "./prosody.js";
+import {
+  prosodyAvailable,
+  prosodyInstallHint,
+  prosodySqlDriverAvailable,
+  type ProsodyHostOptions,
+  type ProsodySetup,
+  type ProsodySqlOptions,
+  type ProsodyVersion,
+} from "./prosody.js";
 
 export type ProsodyEnvKind = "internal" | "sqlite" | "postgres" | "mysql";
 
 export interface ProsodyEnv {
   kind: ProsodyEnvKind;
+  /** The Prosody that `setup` runs. */
+  version: ProsodyVersion;
   /** For ProsodyBatch / runProsody: every host uses this backend. */
   setup: ProsodySetup;
   /** The same storage seen by xmppstore: `new StorageManager(env.xmppstoreConfig)`. */
@@ -144,9 +154,10 @@ async function makeSql(kind: ProsodyEnvKind, dataPath: string): Promise<{ sql?: 
 
 /**
  * A fresh storage for one test, where every host of `hosts` uses the backend of `kind`.
- * `hostOptions` are added to each host (e.g. `{ storage_archive_item_limit: 100000 }`).
+ * `hostOptions` are added to each host (e.g. `{ storage_archive_item_limit: 100000 }`);
+ * `version` is the Prosody that `setup` runs.
  */
-export async function makeProsodyEnv(kind: ProsodyEnvKind, hosts: string[], hostOptions: ProsodyHostOptions = {}): Promise<ProsodyEnv> {
+export async function makeProsodyEnv(kind: ProsodyEnvKind, hosts: string[], hostOptions: ProsodyHostOptions = {}, version: ProsodyVersion = "0.12"): Promise<ProsodyEnv> {
   const dataPath = await prosodyTempDir();
   let made: Awaited<ReturnType<typeof makeSql>>;
   try {
@@ -158,6 +169,7 @@ export async function makeProsodyEnv(kind: ProsodyEnvKind, hosts: string[], host
   const { sql, drop } = made;
   const backend = kind === "internal" ? { storage: "internal" } : { storage: "sql", sql };
   const setup: ProsodySetup = {
+    version,
     dataPath,
     hosts: Object.fromEntries(hosts.map((host) => [host, { ...backend, ...hostOptions }])),
   };
@@ -165,6 +177,7 @@ export async function makeProsodyEnv(kind: ProsodyEnvKind, hosts: string[], host
   if (sql) xmppstoreConfig.sql = { ...sql } as SqlOptions;
   return {
     kind,
+    version,
     setup,
     xmppstoreConfig,
     sql,
@@ -180,12 +193,18 @@ export async function makeProsodyEnv(kind: ProsodyEnvKind, hosts: string[], host
 
 /**
  * A Prosody environment for one test, removed when the test ends; `undefined` (test skipped)
- * on a machine without Prosody or the engine, and a failure in CI.
+ * on a machine without that Prosody version or the engine, and a failure in CI.
  */
-export async function prosodyEnvForTest(t: TestContext, kind: ProsodyEnvKind, hosts: string[]): Promise<ProsodyEnv | undefined> {
-  if (!needService(t, "prosody", prosodyAvailable(), "apt-get install prosody (lua5.4)")) return undefined;
+export async function prosodyEnvForTest(
+  t: TestContext,
+  kind: ProsodyEnvKind,
+  hosts: string[],
+  version: ProsodyVersion = "0.12",
+  hostOptions: ProsodyHostOptions = {},
+): Promise<ProsodyEnv | undefined> {
+  if (!needService(t, `prosody ${version}`, prosodyAvailable(version), prosodyInstallHint(version))) return undefined;
   if (!needService(t, `prosody-${kind}`, await prosodyEnvAvailable(kind), `Prosody's ${kind} storage (lua-dbi driver, database server)`)) return undefined;
-  const made = await makeProsodyEnv(kind, hosts);
+  const made = await makeProsodyEnv(kind, hosts, hostOptions, version);
   t.after(() => made.cleanup());
   return made;
 }

@@ -228,7 +228,7 @@ export class ProsodyBatch {
     this.#queue = [];
     let response: ProsodyResponse;
     try {
-      response = await runProsody({ data_path: this.setup.dataPath, hosts: this.setup.hosts, options: this.setup.options, ops: queue.map((q) => q.op) });
+      response = await runProsody({ data_path: this.setup.dataPath, hosts: this.setup.hosts, options: this.setup.options, ops: queue.map((q) => q.op) }, this.setup.version);
     } catch (error) {
       for (const q of queue) q.reject(error);
       throw error;

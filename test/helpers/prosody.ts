@@ -1,6 +1,9 @@
 /**
- * The real-Prosody harness: runs Prosody 0.12's own storage layer (Debian's `prosody` package,
- * Lua sources in /usr/lib/prosody) through test/interop/harness/storage.lua with /usr/bin/lua5.4.
+ * The real-Prosody harness: runs Prosody's own storage layer through
+ * test/interop/harness/storage.lua with /usr/bin/lua5.4, for either version xmppstore serves:
+ * Debian's 0.12.3 (`prosody` package, Lua sources in /usr/lib/prosody) or 13.0.1 built from
+ * /work/shared/prosody13 (`build.sh`, into ~/.cache/prosody13 or $XS_PROSODY13). A setup's
+ * `version` picks one ("0.12" when absent); tests loop over {@link PROSODY_VERSIONS}.
  * It is the only proof that xmppstore reads what Prosody writes and writes what Prosody reads.
  *
  * Typical use in a test (see test/interop/harness/*.test.ts for complete examples):
@@ -12,7 +15,7 @@
  *
  * test("xmppstore reads Prosody's roster", async (t) => {
  *   if (!needService(t, "prosody", prosodyAvailable(), "apt-get install prosody lua5.4")) return;
- *   const env = await makeProsodyEnv("sqlite", ["example.com"]);   // or "internal", "postgres", "mysql"
+ *   const env = await makeProsodyEnv("sqlite", ["example.com"], {}, "13"); // or "internal", "postgres", "mysql"; "0.12"
  *   t.after(() => env.cleanup());
  *   const p = new ProsodyBatch(env.setup);                         // many operations, one lua5.4 process
  *   p.keyvalSet("example.com", "roster", "juliet", roster);
@@ -30,13 +33,28 @@
  * process (~50-100 ms): batch operations rather than running one process per operation.
  */
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { commandWorks } from "./services.js";
 import type { SqlOptions } from "../../src/contracts/index.js";
 
 export const LUA = "/usr/bin/lua5.4";
-export const PROSODY_SOURCES = "/usr/lib/prosody";
+
+/** The Prosody versions the interop tests run against: Debian's 0.12.3 and a built 13.0.1. */
+export type ProsodyVersion = "0.12" | "13";
+export const PROSODY_VERSIONS: readonly ProsodyVersion[] = ["0.12", "13"];
+
+/** Where each version's Lua sources are (13: a source-tree build by /work/shared/prosody13/build.sh). */
+export function prosodySourceDir(version: ProsodyVersion): string {
+  return version === "0.12" ? "/usr/lib/prosody" : (process.env.XS_PROSODY13 ?? join(homedir(), ".cache", "prosody13"));
+}
+
+/** The environment for a Lua process that boots that version (test/interop/harness/boot.lua reads it). */
+export function prosodyProcessEnv(version: ProsodyVersion): NodeJS.ProcessEnv {
+  return { ...process.env, PROSODY_SRCDIR: prosodySourceDir(version) };
+}
 /** The Lua script that drives Prosody's storagemanager. */
 export const HARNESS_SCRIPT = fileURLToPath(new URL("../interop/harness/storage.lua", import.meta.url));
 
@@ -59,6 +77,8 @@ export interface ProsodySetup {
   hosts: Record<string, ProsodyHostOptions>;
   /** Global options (`*` section). */
   options?: Record<string, unknown>;
+  /** Which Prosody reads and writes it; "0.12" when absent. */
+  version?: ProsodyVersion;
 }
 
 /** One operation as storage.lua reads it (see prosody-ops.ts for typed builders). */
@@ -96,12 +116,33 @@ export class ProsodyHarnessError extends Error {
   }
 }
 
-let available: boolean | undefined;
+const available = new Map<ProsodyVersion, boolean>();
 
-/** True when lua5.4 and Prosody's sources are installed (Debian: `apt-get install prosody`). */
-export function prosodyAvailable(): boolean {
-  available ??= existsSync(LUA) && existsSync(`${PROSODY_SOURCES}/core/storagemanager.lua`) && existsSync(HARNESS_SCRIPT);
-  return available;
+function installedVersion(dir: string): string | undefined {
+  try {
+    return readFileSync(join(dir, "prosody.version"), "utf8").trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * True when lua5.4 and that version's sources are there (0.12: `apt-get install prosody`;
+ * 13: `bash /work/shared/prosody13/build.sh`), checked by the version file they carry.
+ */
+export function prosodyAvailable(version: ProsodyVersion = "0.12"): boolean {
+  let known = available.get(version);
+  if (known === undefined) {
+    const dir = prosodySourceDir(version);
+    known = existsSync(LUA) && existsSync(join(dir, "core", "storagemanager.lua")) && (installedVersion(dir)?.startsWith(`${version}.`) ?? false);
+    available.set(version, known);
+  }
+  return known;
+}
+
+/** How to get that version onto this machine, for skip and CI messages. */
+export function prosodyInstallHint(version: ProsodyVersion): string {
+  return version === "0.12" ? "apt-get install prosody lua5.4" : "bash /work/shared/prosody13/build.sh (or set XS_PROSODY13)";
 }
 
 const dbdModules = { SQLite3: "sqlite3", PostgreSQL: "postgresql", MySQL: "mysql" } as const;
@@ -112,7 +153,7 @@ const dbdAvailable = new Map<string, boolean>();
  * lua-dbi-postgresql, lua-dbi-mysql). Says nothing about the database server itself.
  */
 export function prosodySqlDriverAvailable(driver: ProsodySqlOptions["driver"]): boolean {
-  if (!prosodyAvailable()) return false;
+  if (!existsSync(LUA)) return false;
   let known = dbdAvailable.get(driver);
   if (known === undefined) {
     known = commandWorks(LUA, ["-e", `require "DBI"; assert(require "dbd.${dbdModules[driver]}")`]);
@@ -127,13 +168,13 @@ function lastLine(text: string): string {
 }
 
 /**
- * Runs one request in one lua5.4 process and returns Prosody's answers, one per operation, in
- * order. Failed operations are reported in their result (`ok: false`), not thrown; the promise
+ * Runs one request in one lua5.4 process of that Prosody version and returns its answers, one
+ * per operation, in order. Failed operations are reported in their result (`ok: false`), not thrown; the promise
  * rejects with {@link ProsodyHarnessError} only when the harness itself fails.
  */
-export function runProsody(request: ProsodyRequest): Promise<ProsodyResponse> {
+export function runProsody(request: ProsodyRequest, version: ProsodyVersion = "0.12"): Promise<ProsodyResponse> {
   return new Promise((resolve, reject) => {
-    const child = spawn(LUA, [HARNESS_SCRIPT], { stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(LUA, [HARNESS_SCRIPT], { stdio: ["pipe", "pipe", "pipe"], env: prosodyProcessEnv(version) });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on("data", (chunk: Buffer) => out.push(chunk));

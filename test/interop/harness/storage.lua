@@ -1,4 +1,4 @@
--- Drives Prosody 0.12's own storage layer standalone, for xmppstore's interop tests.
+-- Drives Prosody's own storage layer (0.12 or 13: see boot.lua) standalone, for xmppstore's interop tests.
 --
 --   lua5.4 storage.lua [REQUEST.json]      (the request is read from stdin without an argument)
 --
@@ -15,16 +15,11 @@
 -- test/helpers/prosody.ts; the operations and their fields are documented there.
 
 local harness_dir = (arg and arg[0] or ""):match("^(.*)/[^/]*$") or ".";
-package.path = "/usr/lib/prosody/?.lua;" .. harness_dir .. "/?.lua;" .. package.path;
-package.cpath = "/usr/lib/prosody/?.so;" .. package.cpath;
-
--- luacheck: ignore 111 (prosody-migrator sets these globals too)
-CFG_SOURCEDIR = "/usr/lib/prosody";
-CFG_PLUGINDIR = "/usr/lib/prosody/modules/";
-CFG_CONFIGDIR = "/etc/prosody";
+package.path = harness_dir .. "/?.lua;" .. package.path;
+local boot = dofile(harness_dir .. "/boot.lua");
 
 local dv = require "dumpvalue";
-local logger = require "util.logger";
+local logger = boot.require "util.logger";
 
 local log_lines = {};
 logger.add_simple_sink(function(source, level, message)
@@ -57,28 +52,13 @@ if type(data_path) ~= "string" or data_path:sub(1, 1) ~= "/" then
 	finish({ ok = false, error = "bad request: data_path must be an absolute path" });
 	os.exit(2);
 end
-CFG_DATADIR = data_path;
-
-local startup = require "util.startup";
-startup.init_global_state();
-prosody.process_type = "migrator";
-prosody.paths.data = data_path;
-prosody.config_loaded = true; -- net.server refuses to load without it
-startup.load_libraries();
-prosody.core_post_stanza = function()
-	error("stanzas cannot be sent from the storage harness", 0);
-end
-
-local cm = require "core.configmanager";
--- Autoloaded modules that need a running server (mod_posix even refuses to load as root).
-cm.set("*", "modules_disabled", { "posix", "presence", "message", "iq", "offline", "c2s", "s2s", "s2s_auth_certs" });
-cm.set("*", "data_path", data_path);
+local cm = boot.start(data_path, "migrator");
 for name, value in pairs(request.options or {}) do
 	cm.set("*", name, dv.decode(value));
 end
 
-local sm = require "core.storagemanager";
-local hm = require "core.hostmanager";
+local sm = boot.require "core.storagemanager";
+local hm = boot.require "core.hostmanager";
 sm.olddm.set_data_path(data_path);
 
 for host, options in pairs(request.hosts or {}) do
