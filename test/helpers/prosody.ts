@@ -51,9 +51,10 @@ export function prosodySourceDir(version: ProsodyVersion): string {
   return version === "0.12" ? "/usr/lib/prosody" : (process.env.XS_PROSODY13 ?? join(homedir(), ".cache", "prosody13"));
 }
 
-/** The environment for a Lua process that boots that version (test/interop/harness/boot.lua reads it). */
+/** The environment for a Lua process that boots that version (boot.lua and Prosody's launchers read it). */
 export function prosodyProcessEnv(version: ProsodyVersion): NodeJS.ProcessEnv {
-  return { ...process.env, PROSODY_SRCDIR: prosodySourceDir(version) };
+  const dir = prosodySourceDir(version);
+  return { ...process.env, PROSODY_SRCDIR: dir, PROSODY_PLUGINDIR: join(dir, version === "0.12" ? "modules" : "plugins") };
 }
 /** The Lua script that drives Prosody's storagemanager. */
 export const HARNESS_SCRIPT = fileURLToPath(new URL("../interop/harness/storage.lua", import.meta.url));

@@ -1,14 +1,15 @@
-// The migrator against the real thing: a data set written by Prosody 0.12 itself goes
-// internal -> SQLite -> PostgreSQL -> MySQL -> internal and comes back with the same dump, Prosody
-// reads the migrated data back unchanged, and Debian's prosody-migrator moving the same data
-// gives the same dump as xmppstore.
+// The migrator against the real thing, for Prosody 0.12 and 13: a data set written by Prosody
+// itself goes internal -> SQLite -> PostgreSQL -> MySQL -> internal and comes back with the same
+// dump, Prosody reads the migrated data back unchanged, and Prosody's own prosody-migrator
+// (Debian's for 0.12, the built one for 13) moving the same data gives the same dump as xmppstore.
 import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { needService, commandWorks } from "../helpers/services.js";
-import { prosodyAvailable } from "../helpers/prosody.js";
+import { LUA, PROSODY_VERSIONS, prosodyAvailable, prosodyProcessEnv, prosodySourceDir, type ProsodyVersion } from "../helpers/prosody.js";
 import { prosodyEnvForTest, type ProsodyEnv, type ProsodyEnvKind } from "../helpers/prosody-env.js";
 import { DATASET_HOSTS, datasetDifferences, datasetStores, expectedDataset, readWithProsody, writeDatasetWithProsody } from "../helpers/prosody-dataset.js";
 import { StorageManager } from "../../src/stores/storage-manager.js";
@@ -18,7 +19,7 @@ import type { DataSource } from "../../src/jobs/data-source.js";
 import { main } from "../../src/cli/main.js";
 import { captureIO } from "../cli/io.js";
 
-const env = (t: TestContext, kind: ProsodyEnvKind) => prosodyEnvForTest(t, kind, DATASET_HOSTS);
+const env = (t: TestContext, kind: ProsodyEnvKind, version: ProsodyVersion) => prosodyEnvForTest(t, kind, DATASET_HOSTS, version);
 
 function source(made: ProsodyEnv, target = false): DataSource {
   const config = target ? { ...made.xmppstoreConfig, storage_archive_item_limit: 1_000_000 } : made.xmppstoreConfig;
@@ -47,11 +48,11 @@ async function migrateBetween(from: ProsodyEnv, to: ProsodyEnv): Promise<void> {
   }
 }
 
-test("Prosody's data set: internal -> SQLite -> PostgreSQL -> MySQL -> internal, identical dumps; Prosody reads the copies", async (t) => {
-  if (!needService(t, "prosody", prosodyAvailable(), "apt-get install prosody lua-dbi-sqlite3 lua-dbi-postgresql lua-dbi-mysql")) return;
+for (const version of PROSODY_VERSIONS)
+test(`Prosody ${version}'s data set: internal -> SQLite -> PostgreSQL -> MySQL -> internal, identical dumps; Prosody reads the copies`, async (t) => {
   const chain: ProsodyEnv[] = [];
   for (const kind of ["internal", "sqlite", "postgres", "mysql", "internal"] as const) {
-    const made = await env(t, kind);
+    const made = await env(t, kind, version);
     if (!made) return;
     chain.push(made);
   }
@@ -81,11 +82,20 @@ function luaString(text: string): string {
   return JSON.stringify(text); // the paths and names here are ASCII without escapes Lua reads differently
 }
 
-test("Debian's prosody-migrator and xmppstore migrate the same data set to equal dumps", async (t) => {
-  if (!needService(t, "prosody-migrator", prosodyAvailable() && commandWorks("prosody-migrator", ["--help"]), "apt-get install prosody")) return;
-  const from = await env(t, "internal");
-  const theirs = await env(t, "sqlite");
-  const ours = await env(t, "sqlite");
+/** Prosody's own migrator: Debian's launcher for 0.12, the built tree's script (run by lua5.4) for 13. */
+function prosodyMigrator(version: ProsodyVersion): { command: string; args: string[] } {
+  if (version === "0.12") return { command: "prosody-migrator", args: [] };
+  return { command: LUA, args: [join(prosodySourceDir(version), "tools", "migration", "prosody-migrator.lua")] };
+}
+
+for (const version of PROSODY_VERSIONS)
+test(`Prosody ${version}'s prosody-migrator and xmppstore migrate the same data set to equal dumps`, async (t) => {
+  const migrator = prosodyMigrator(version);
+  const works = prosodyAvailable(version) && (version === "0.12" ? commandWorks(migrator.command, ["--help"]) : existsSync(migrator.args[0]!));
+  if (!needService(t, `prosody-migrator ${version}`, works, "apt-get install prosody; bash /work/shared/prosody13/build.sh")) return;
+  const from = await env(t, "internal", version);
+  const theirs = await env(t, "sqlite", version);
+  const ours = await env(t, "sqlite", version);
   if (!from || !theirs || !ours) return;
   await writeDatasetWithProsody(from.setup);
 
@@ -101,8 +111,11 @@ test("Debian's prosody-migrator and xmppstore migrate the same data set to equal
 }
 output { type = "sql"; driver = "SQLite3"; database = ${luaString(theirs.sql!.database)} }
 `);
-  // As root it needs --root; it changes to /var/lib/prosody, so every path above is absolute.
-  const run = spawnSync("prosody-migrator", ["--root", "--config", config, "input", "output"], { encoding: "utf8" });
+  // As root it needs --root; it changes to its data directory, so every path above is absolute.
+  const run = spawnSync(migrator.command, [...migrator.args, "--root", "--config", config, "input", "output"], {
+    encoding: "utf8",
+    env: { ...prosodyProcessEnv(version), PROSODY_DATADIR: theirs.setup.dataPath },
+  });
   assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
 
   const io = captureIO();

@@ -1,14 +1,13 @@
-// Accounts against Prosody's own account code: core.usermanager with mod_auth_internal_hashed /
-// mod_auth_internal_plain (what prosodyctl adduser and logins run), on internal files and SQLite.
+// Accounts against Prosody's own account code, 0.12 and 13: core.usermanager with
+// mod_auth_internal_hashed / mod_auth_internal_plain (what prosodyctl adduser and logins run), on
+// internal files and SQLite.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
 import { StorageManager } from "../../src/stores/storage-manager.js";
-import { needService } from "../helpers/services.js";
-import { prosodyAvailable } from "../helpers/prosody.js";
-import { makeProsodyEnv, prosodyEnvAvailable, type ProsodyEnv, type ProsodyEnvKind } from "../helpers/prosody-env.js";
-import { LUA } from "./lua.js";
+import { LUA, PROSODY_VERSIONS, prosodyProcessEnv } from "../helpers/prosody.js";
+import { prosodyEnvForTest, type ProsodyEnv, type ProsodyEnvKind } from "../helpers/prosody-env.js";
 
 const HOST = "example.com";
 const SCRIPT = fileURLToPath(new URL("./lua/auth.lua", import.meta.url));
@@ -19,11 +18,11 @@ interface AuthOp {
   password?: string;
 }
 
-/** Runs account operations through Prosody's usermanager; resolves with each one's success. */
+/** Runs account operations through that Prosody's usermanager; resolves with each one's success. */
 function prosodyAccounts(env: ProsodyEnv, options: Record<string, unknown>, ops: AuthOp[]): Promise<boolean[]> {
   const request = { data_path: env.setup.dataPath, host: HOST, options: { ...env.setup.hosts[HOST], ...options }, ops };
   return new Promise((resolve, reject) => {
-    const child = spawn(LUA, [SCRIPT], { stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(LUA, [SCRIPT], { stdio: ["pipe", "pipe", "pipe"], env: prosodyProcessEnv(env.version) });
     let out = "";
     let err = "";
     child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
@@ -37,12 +36,12 @@ function prosodyAccounts(env: ProsodyEnv, options: Record<string, unknown>, ops:
   });
 }
 
+for (const version of PROSODY_VERSIONS)
 for (const kind of ["internal", "sqlite"] as const satisfies ProsodyEnvKind[]) {
-  describe(`accounts interoperate with Prosody's usermanager (${kind})`, () => {
+  describe(`accounts interoperate with Prosody ${version}'s usermanager (${kind})`, () => {
     const setup = async (t: import("node:test").TestContext, options: Record<string, unknown> = {}) => {
-      if (!needService(t, "prosody", prosodyAvailable() && (await prosodyEnvAvailable(kind)), "apt-get install prosody lua5.4 lua-dbi-sqlite3")) return undefined;
-      const env = await makeProsodyEnv(kind, [HOST]);
-      t.after(() => env.cleanup());
+      const env = await prosodyEnvForTest(t, kind, [HOST], version);
+      if (!env) return undefined;
       const sm = new StorageManager({ ...env.xmppstoreConfig, ...options });
       t.after(() => sm.close());
       return { env, sm };
@@ -85,7 +84,11 @@ for (const kind of ["internal", "sqlite"] as const satisfies ProsodyEnvKind[]) {
       if (!ctx) return;
       const { env, sm } = ctx;
       assert.deepEqual(await prosodyAccounts(env, { authentication: "internal_plain" }, [{ op: "create", user: "tybalt", password: "pr\u00EEnce" }]), [true]);
-      assert.deepEqual(await (await sm.open(HOST, "accounts")).get("tybalt"), { password: "pr\u00EEnce" });
+      const stored = (await (await sm.open(HOST, "accounts")).get("tybalt")) as Record<string, unknown>;
+      // 13 stamps accounts with their creation and change times.
+      const stamps = version === "13" ? { created: stored.created, updated: stored.updated } : {};
+      if (version === "13") assert.equal(typeof stored.created, "number");
+      assert.deepEqual(stored, { password: "pr\u00EEnce", ...stamps });
       assert.equal(await sm.accounts(HOST).verify("tybalt", "pr\u00EEnce"), true);
       const upgraded = (await (await sm.open(HOST, "accounts")).get("tybalt")) as Record<string, unknown>;
       assert.equal(upgraded.password, undefined);

@@ -1,13 +1,12 @@
-// The typed stores write, real Prosody reads (its storage layer, through the harness; its SASL
-// code for the account): on internal files and on SQLite.
+// The typed stores write, real Prosody 0.12 and 13 read (its storage layer, through the harness;
+// its SASL code for the account): on internal files and on SQLite.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Element } from "ltx";
 import { StorageManager } from "../../src/stores/storage-manager.js";
 import { LuaTable, type Value } from "../../src/values/index.js";
-import { needService } from "../helpers/services.js";
-import { ProsodyBatch, prosodyAvailable } from "../helpers/prosody.js";
-import { makeProsodyEnv, prosodyEnvAvailable, type ProsodyEnvKind } from "../helpers/prosody-env.js";
+import { PROSODY_VERSIONS, ProsodyBatch } from "../helpers/prosody.js";
+import { prosodyEnvForTest, type ProsodyEnvKind } from "../helpers/prosody-env.js";
 import { preserialize } from "../helpers/prosody-dataset.js";
 import { assertValue } from "../conformance/index.js";
 import { runLuaScript } from "./lua.js";
@@ -59,12 +58,12 @@ async function writeWithXmppstore(sm: StorageManager): Promise<{ archiveIds: str
   return { archiveIds };
 }
 
+for (const version of PROSODY_VERSIONS)
 for (const kind of ["internal", "sqlite"] as const satisfies ProsodyEnvKind[]) {
-  describe(`Prosody reads what the typed stores wrote (${kind})`, () => {
+  describe(`Prosody ${version} reads what the typed stores wrote (${kind})`, () => {
     it("reads every kind of data back in the shape its modules use", async (t) => {
-      if (!needService(t, "prosody", prosodyAvailable() && (await prosodyEnvAvailable(kind)), "apt-get install prosody lua5.4 lua-dbi-sqlite3")) return;
-      const env = await makeProsodyEnv(kind, [HOST, MUC, PUBSUB]);
-      t.after(() => env.cleanup());
+      const env = await prosodyEnvForTest(t, kind, [HOST, MUC, PUBSUB], version);
+      if (!env) return;
       const sm = new StorageManager(env.xmppstoreConfig);
       const { archiveIds } = await writeWithXmppstore(sm);
       await sm.close();
@@ -93,7 +92,7 @@ for (const kind of ["internal", "sqlite"] as const satisfies ProsodyEnvKind[]) {
 
       const record = (await account) as Record<string, string | number>;
       const login = [record.stored_key!, record.server_key!, record.salt!, record.iteration_count!];
-      assert.deepEqual(await runLuaScript("scram", "login", ["SHA-1", "romeo", "wherefore ärt", ...login]), ["success"]);
+      assert.deepEqual(await runLuaScript("scram", "login", ["SHA-1", "romeo", "wherefore ärt", ...login], version), ["success"]);
       assertValue(await details, { name: "Romeo", email: "romeo@example.com", registered: 1700000000 });
 
       assertValue(
@@ -117,7 +116,8 @@ for (const kind of ["internal", "sqlite"] as const satisfies ProsodyEnvKind[]) {
 
       const found = await archive;
       assert.deepEqual(found.items.map((item) => item.id), archiveIds);
-      assert.equal(found.total, 3);
+      // Prosody 13's internal archives give no total once they hold items.
+      assert.equal(found.total, kind === "internal" && version === "13" ? undefined : 3);
       assert.deepEqual(found.items.map((item) => item.when), [1700000000, 1700000001, 1700000002]);
       assertValue(await prefs, new LuaTable([[false, "roster"], ["juliet@capulet.example", true], ["tybalt@capulet.example", false]]));
       const off = (await offline).items;

@@ -1,12 +1,11 @@
-// Real Prosody writes (its storage layer, through the harness), the typed stores read: on
-// internal files and on SQLite, with the shared realistic data set.
+// Real Prosody 0.12 and 13 write (their storage layer, through the harness), the typed stores
+// read: on internal files and on SQLite, with the shared realistic data set.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Element } from "ltx";
 import { StorageManager } from "../../src/stores/storage-manager.js";
-import { needService } from "../helpers/services.js";
-import { ProsodyBatch, prosodyAvailable } from "../helpers/prosody.js";
-import { makeProsodyEnv, prosodyEnvAvailable, type ProsodyEnvKind } from "../helpers/prosody-env.js";
+import { PROSODY_VERSIONS, ProsodyBatch } from "../helpers/prosody.js";
+import { prosodyEnvForTest, type ProsodyEnvKind } from "../helpers/prosody-env.js";
 import { DATASET_HOSTS, DATASET_USERS, HOST, LONG_USER, MUC_HOST, PUBSUB_HOST, writeDatasetWithProsody } from "../helpers/prosody-dataset.js";
 import { collect } from "../conformance/index.js";
 import { runLuaScript } from "./lua.js";
@@ -14,12 +13,12 @@ import { stores } from "../../src/stores/index.js";
 
 const NICK = "http://jabber.org/protocol/nick";
 
+for (const version of PROSODY_VERSIONS)
 for (const kind of ["internal", "sqlite"] as const satisfies ProsodyEnvKind[]) {
-  describe(`typed stores read what Prosody wrote (${kind})`, () => {
+  describe(`typed stores read what Prosody ${version} wrote (${kind})`, () => {
     it("reads every common store of the data set", async (t) => {
-      if (!needService(t, "prosody", prosodyAvailable() && (await prosodyEnvAvailable(kind)), "apt-get install prosody lua5.4 lua-dbi-sqlite3")) return;
-      const env = await makeProsodyEnv(kind, DATASET_HOSTS);
-      t.after(() => env.cleanup());
+      const env = await prosodyEnvForTest(t, kind, DATASET_HOSTS, version);
+      if (!env) return;
       await writeDatasetWithProsody(env.setup);
       // mod_offline's own call: append(user, nil, stanza, os.time(), "").
       const batch = new ProsodyBatch(env.setup);
@@ -28,7 +27,7 @@ for (const kind of ["internal", "sqlite"] as const satisfies ProsodyEnvKind[]) {
       // Accounts made by mod_auth_internal_hashed's create_user code (util.uuid salt, util.sasl.scram
       // hasher), with either password_hash, stored by Prosody's storage layer.
       for (const hash of ["SHA-1", "SHA-256"]) {
-        const [salt, iterations, storedKey, serverKey] = await runLuaScript("scram", "adduser", [hash, "Sésame ouvre-toi", 10000]);
+        const [salt, iterations, storedKey, serverKey] = await runLuaScript("scram", "adduser", [hash, "Sésame ouvre-toi", 10000], version);
         const record = { salt: salt!, iteration_count: Number(iterations), stored_key: storedKey!, server_key: serverKey! };
         batch.keyvalSet(HOST, "accounts", `made-${hash.toLowerCase()}`, record);
       }

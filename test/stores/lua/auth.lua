@@ -8,35 +8,18 @@
 --             password_hash, default_iteration_count, ... },
 --             "ops": [ { "op": "create" | "test" | "set_password" | "exists", "user": U, "password": P } ] }
 -- Prints one JSON line: { "results": [ { "ok": true|false, "error": "..." } ] }.
-package.path = "/usr/lib/prosody/?.lua;" .. package.path
-package.cpath = "/usr/lib/prosody/?.so;" .. package.cpath
+-- Boots Prosody 0.12 or 13 (boot.lua: $PROSODY_SRCDIR picks the installation).
+local boot = dofile(((arg and arg[0] or ""):match("^(.*)/[^/]*$") or ".") .. "/../../interop/harness/boot.lua");
 
--- luacheck: ignore 111
-CFG_SOURCEDIR = "/usr/lib/prosody";
-CFG_PLUGINDIR = "/usr/lib/prosody/modules/";
-CFG_CONFIGDIR = "/etc/prosody";
-
-local json = require "util.json";
+local json = boot.require "util.json";
 local request = json.decode(io.read("a"));
-CFG_DATADIR = request.data_path;
-
-local startup = require "util.startup";
-startup.init_global_state();
-prosody.process_type = "prosodyctl";
-prosody.paths.data = request.data_path;
-prosody.config_loaded = true;
-startup.load_libraries();
-prosody.core_post_stanza = function() error("no stanzas in the accounts harness", 0); end
-
-local cm = require "core.configmanager";
-cm.set("*", "modules_disabled", { "posix", "presence", "message", "iq", "offline", "c2s", "s2s", "s2s_auth_certs" });
-cm.set("*", "data_path", request.data_path);
+local cm = boot.start(request.data_path, "prosodyctl");
 for name, value in pairs(request.options or {}) do cm.set(request.host, name, value); end
 
-local sm = require "core.storagemanager";
+local sm = boot.require "core.storagemanager";
 sm.olddm.set_data_path(request.data_path);
-local um = require "core.usermanager";
-assert(require "core.hostmanager".activate(request.host, {}));
+local um = boot.require "core.usermanager";
+assert(boot.require "core.hostmanager".activate(request.host, {}));
 
 local results = {};
 for i, op in ipairs(request.ops) do

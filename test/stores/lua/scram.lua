@@ -6,16 +6,16 @@
 --     makes a record the way mod_auth_internal_hashed's create_user does; prints
 --     salt, iteration_count, stored_key, server_key, one per line.
 -- Arguments are hex-encoded so that any bytes pass through the command line.
-package.path = "/usr/lib/prosody/?.lua;" .. package.path
-package.cpath = "/usr/lib/prosody/?.so;" .. package.cpath
+-- Boots Prosody 0.12 or 13 (boot.lua: $PROSODY_SRCDIR picks the installation).
+local boot = dofile(((arg and arg[0] or ""):match("^(.*)/[^/]*$") or ".") .. "/../../interop/harness/boot.lua");
 
-local new_sasl = require "util.sasl".new
-local scram = require "util.sasl.scram"
-local hashes = require "util.hashes"
-local hex = require "util.hex"
-local base64 = require "util.encodings".base64
-local sxor = require "util.strbitop".sxor
-local generate_uuid = require "util.uuid".generate
+local new_sasl = boot.require "util.sasl".new
+local scram = boot.require "util.sasl.scram"
+local hashes = boot.require "util.hashes"
+local hex = boot.require "util.hex"
+local base64 = boot.require "util.encodings".base64
+local sxor = boot.require "util.strbitop".sxor
+local generate_uuid = boot.require "util.uuid".generate
 
 local args = {}
 for i = 2, #arg do args[#args + 1] = hex.decode(arg[i]) end
