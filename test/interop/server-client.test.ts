@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { describe, test, type TestContext } from "node:test";
 import { Element } from "ltx";
-import { StorageManager } from "../../src/manager/manager.js";
+import { StorageManager } from "../../src/stores/storage-manager.js";
+import { stores } from "../../src/stores/index.js";
 import { PROSODY_VERSIONS } from "../helpers/prosody.js";
 import { prosodyEnvForTest, type ProsodyEnv, type ProsodyEnvKind } from "../helpers/prosody-env.js";
 import { startProsodyServer } from "../helpers/prosody-server.js";
@@ -34,20 +35,20 @@ async function writeWithXmppstore(env: ProsodyEnv): Promise<void> {
   try {
     await sm.accounts(HOST).create(USER, PASSWORD);
     await sm.accounts(HOST).create(OTHER, "另一个密码");
-    const roster = sm.roster(HOST);
+    const roster = stores(sm).roster(HOST);
     await roster.setItem(USER, { jid: "romeo@montague.example", name: "Romeo ❤", subscription: "both", groups: ["Montagues", "Family & Friends"] });
     await roster.setItem(USER, { jid: `${OTHER}@${HOST}`, subscription: "to", groups: [] });
-    await sm.vcard(HOST).set(USER, vcard());
-    await sm.privateXml(HOST).set(USER, bookmarks());
+    await stores(sm).vcard(HOST).set(USER, vcard());
+    await stores(sm).privateXml(HOST).set(USER, bookmarks());
     for (let i = 0; i < HISTORY; i++) {
       const [from, to] = i % 2 === 0 ? [`romeo@montague.example/balcony`, `${USER}@${HOST}`] : [`${USER}@${HOST}/phone`, "romeo@montague.example"];
-      await sm.messageArchive(HOST).append(USER, chat(from, to, `history ${i}`), { when: T0 + i * 60 });
+      await stores(sm).messageArchive(HOST).append(USER, chat(from, to, `history ${i}`), { when: T0 + i * 60 });
     }
     const delay = (stamp: string) => new Element("delay", { xmlns: "urn:xmpp:delay", from: HOST, stamp });
     const away1 = chat("romeo@montague.example/balcony", `${USER}@${HOST}`, "while you were away 1");
     away1.cnode(delay("2023-11-14T22:15:00Z"));
-    await sm.offline(HOST).store(USER, away1, T0 + 5000);
-    await sm.offline(HOST).store(USER, chat(`${OTHER}@${HOST}/x`, `${USER}@${HOST}`, "你好 2"), T0 + 5001);
+    await stores(sm).offline(HOST).store(USER, away1, T0 + 5000);
+    await stores(sm).offline(HOST).store(USER, chat(`${OTHER}@${HOST}/x`, `${USER}@${HOST}`, "你好 2"), T0 + 5001);
   } finally {
     await sm.close();
   }
@@ -119,11 +120,11 @@ async function runScenario(t: TestContext, env: ProsodyEnv): Promise<void> {
     assert.equal(await accounts.verify(USER, NEW_PASSWORD), true, "Prosody's new password verifies");
     assert.equal(await accounts.verify(USER, PASSWORD), false, "the old one no longer does");
     assert.equal(await accounts.verify(OTHER, "另一个密码"), true);
-    const tybalt = await sm.roster(HOST).getItem(USER, "tybalt@capulet.example");
+    const tybalt = await stores(sm).roster(HOST).getItem(USER, "tybalt@capulet.example");
     assert.deepEqual(tybalt, { jid: "tybalt@capulet.example", name: "Tybalt", subscription: "none", groups: ["Foes"] });
-    assert.equal((await sm.roster(HOST).get(USER)).items.length, 3);
-    assert.equal(await sm.offline(HOST).count(USER), 0, "delivered offline messages are gone");
-    assert.equal((await sm.messageArchive(HOST).query(USER, { rsm: { max: 1 } })).count, HISTORY, "the archive is whole");
+    assert.equal((await stores(sm).roster(HOST).get(USER)).items.length, 3);
+    assert.equal(await stores(sm).offline(HOST).count(USER), 0, "delivered offline messages are gone");
+    assert.equal((await stores(sm).messageArchive(HOST).query(USER, { rsm: { max: 1 } })).count, HISTORY, "the archive is whole");
   } finally {
     await sm.close();
   }
