@@ -140,3 +140,43 @@ for (const version of PROSODY_VERSIONS) {
     });
   }
 }
+
+// SCRAM-SHA-256 records (password_hash = "SHA-256", 13's recommended setting, which 0.12 knows
+// too): xmppstore creates one, the server offers SCRAM-SHA-256 for it and the client logs in
+// with that mechanism; the password Prosody sets in-band is again a SHA-256 record xmppstore verifies.
+for (const version of PROSODY_VERSIONS) {
+  test(`Prosody ${version}: SCRAM-SHA-256 records xmppstore creates log in over SCRAM-SHA-256, and Prosody's new one verifies`, async (t) => {
+    const env = await prosodyEnvForTest(t, "internal", [HOST], version);
+    if (!env) return;
+    const config = { ...env.xmppstoreConfig, password_hash: "SHA-256" };
+    let sm = new StorageManager(config);
+    try {
+      await sm.accounts(HOST).create(OTHER, PASSWORD);
+    } finally {
+      await sm.close();
+    }
+    const server = await startProsodyServer(env, { host: HOST, modules: ["saslauth", "register"], extraConfig: [`password_hash = "SHA-256"`] });
+    t.after(() => server.stop());
+    try {
+      const xmpp = await connectClient(server.port, HOST, OTHER, PASSWORD, "SCRAM-SHA-256");
+      try {
+        assert.equal(xmpp.mechanism, "SCRAM-SHA-256");
+        assert.ok(!xmpp.offered.includes("SCRAM-SHA-1") && !xmpp.offered.includes("PLAIN"), `offered: ${xmpp.offered.join(", ")}`);
+        await xmpp.set(xml("query", { xmlns: "jabber:iq:register" }, xml("username", {}, OTHER), xml("password", {}, NEW_PASSWORD)));
+      } finally {
+        await xmpp.stop();
+      }
+    } finally {
+      await server.stop();
+    }
+    sm = new StorageManager(config);
+    try {
+      assert.equal(await sm.accounts(HOST).verify(OTHER, NEW_PASSWORD), true);
+      assert.equal(await sm.accounts(HOST).verify(OTHER, PASSWORD), false);
+      const record = (await (await sm.open(HOST, "accounts")).get(OTHER)) as Record<string, unknown>;
+      assert.match(String(record.stored_key), /^[0-9a-f]{64}$/, "Prosody wrote a SHA-256 record");
+    } finally {
+      await sm.close();
+    }
+  });
+}
