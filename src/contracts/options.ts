@@ -1,5 +1,8 @@
 import type { SqlDriver } from "./sql-drivers.js";
 
+/** The Prosody versions whose data forms xmppstore writes. */
+export type ProsodyVersion = "0.12" | "13";
+
 export interface SqlOptions {
   driver: SqlDriver;
   /**
@@ -25,6 +28,13 @@ export interface HostOptions {
   sql?: SqlOptions;
   /** Items per user and archive store before appends fail with `quota-limit`. */
   storage_archive_item_limit?: number;
+  /**
+   * Which Prosody the data is shared with, when the data cannot say (see README, "Prosody 0.12
+   * or 13"): "13" writes 13's forms (UUIDv7 archive ids, accounts stamped `created`/`updated`,
+   * 13's SQL schema for new databases). An SQL database made by 13 (`prosody_unique_index`)
+   * is served as 13 without it.
+   */
+  prosody_version?: ProsodyVersion;
   /** Backend-specific options pass through untouched. */
   [option: string]: unknown;
 }

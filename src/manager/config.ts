@@ -17,7 +17,10 @@ function checkBackendName(name: unknown, where: string): void {
 }
 
 function checkHostOptions(options: Record<string, unknown>, where: string): void {
-  const { data_path, storage, default_storage, sql, storage_archive_item_limit } = options;
+  const { data_path, storage, default_storage, sql, storage_archive_item_limit, prosody_version } = options;
+  if (prosody_version !== undefined && prosody_version !== "0.12" && prosody_version !== "13") {
+    throw storageError("invalid-input", `${where}prosody_version must be "0.12" or "13", got ${JSON.stringify(prosody_version)}`, CONFIG);
+  }
   if (data_path !== undefined && (typeof data_path !== "string" || data_path === "")) {
     throw storageError("invalid-input", `${where}data_path must be a non-empty string`, CONFIG);
   }

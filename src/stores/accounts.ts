@@ -4,6 +4,7 @@ import { hostOptions, invalidInput, nowSeconds, stringFields, type StoreScope } 
 import { newUsername, storedUsername } from "./jid.js";
 import { RecordLocks } from "./record-lock.js";
 import { saslprep } from "./saslprep.js";
+import { prosodyVersionOf } from "../util/prosody-version.js";
 import { hashOfKey, newSalt, scramKeys, secureEquals, type ScramHash } from "./scram.js";
 
 /** The salt a missing account's password is derived against, so that verify costs the same. */
@@ -54,6 +55,8 @@ interface AccountOptions {
   iterations: number;
   hash: ScramHash;
   plain: boolean;
+  /** Prosody 13 stamps accounts with `created` and `updated` (seconds) when it makes or changes them. */
+  stamps: boolean;
 }
 
 function readOptions(scope: StoreScope): AccountOptions {
@@ -66,7 +69,7 @@ function readOptions(scope: StoreScope): AccountOptions {
   if (hash !== "SHA-1" && hash !== "SHA-256") {
     throw invalidInput(STORE, scope, `password_hash must be "SHA-1" or "SHA-256", got ${JSON.stringify(hash)}`);
   }
-  return { iterations: iterations as number, hash, plain: options.authentication === "internal_plain" };
+  return { iterations: iterations as number, hash, plain: options.authentication === "internal_plain", stamps: prosodyVersionOf(options) === "13" };
 }
 
 function checkPassword(scope: StoreScope, password: unknown): string {
@@ -85,6 +88,8 @@ export function accountStore(scope: StoreScope): AccountStore {
   /** The record's fields with a new password, as mod_auth_internal_{hashed,plain} write them. */
   async function withPassword(record: ValueObject, prepped: string): Promise<ValueObject> {
     const next: ValueObject = { ...record };
+    // Prosody 13 stamps `updated` on its records; keep that up to date where it is kept.
+    if (options.stamps || typeof record.updated === "number") next.updated = nowSeconds();
     if (options.plain) {
       for (const field of ["stored_key", "server_key", "salt", "iteration_count"]) delete next[field];
       next.password = prepped;
@@ -96,8 +101,6 @@ export function accountStore(scope: StoreScope): AccountStore {
     const keys = await scramKeys(options.hash, prepped, salt, iterations);
     delete next.password;
     Object.assign(next, { salt, iteration_count: iterations, stored_key: keys.storedKey, server_key: keys.serverKey });
-    // Prosody 13 stamps `updated` on its records; keep that up to date where it is kept.
-    if (typeof record.updated === "number") next.updated = nowSeconds();
     return next;
   }
 
@@ -128,6 +131,7 @@ export function accountStore(scope: StoreScope): AccountStore {
       const name = newUsername(user);
       const prepped = checkPassword(scope, password);
       const record = await withPassword({}, prepped);
+      if (options.stamps) record.created = record.updated!; // one os.time() for both, as 13's create_user
       await locks.run(name, async () => {
         const kv = await store();
         if ((await kv.get(name)) !== undefined) {

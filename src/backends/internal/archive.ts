@@ -5,7 +5,6 @@ import type { ArchiveDeleteQuery, ArchiveItem, ArchiveQuery, ArchiveResult, Arch
 import { decodeListItem, encodeListItem } from "./codec.js";
 import { writing, type InternalContext } from "./context.js";
 import { removeFile } from "./files.js";
-import { IdSource } from "./ids.js";
 import { usersWith } from "./keyval.js";
 import { closeList, openList, readItemBytes, type OpenList } from "./list-file.js";
 import { selectPositions } from "./list-query.js";
@@ -30,9 +29,8 @@ function isEmptyQuery(query: ArchiveDeleteQuery): boolean {
  * another process (Prosody) changed the file.
  */
 export function internalArchive(context: InternalContext, store: string): ArchiveStore {
-  const { layout, indexes, durable, quota } = context;
+  const { layout, indexes, durable, quota, newId } = context;
   const fileOf = (user: User) => layout.file(store, user, "list");
-  const ids = new IdSource();
 
   /** Runs `fn` on the user's list in the file's turn (reads too: the index is shared). */
   async function withList<T>(user: User, create: boolean, fn: (list: OpenList) => Promise<T>): Promise<T> {
@@ -69,7 +67,7 @@ export function internalArchive(context: InternalContext, store: string): Archiv
     caps: { total: true, quota, truncate: true, fullIdRange: true, ids: true },
 
     async append(user, key, value, when, with_) {
-      const id = key ?? ids.next();
+      const id = key ?? newId();
       // Encoded before the file is touched, so a value that cannot be written leaves no trace.
       const item = { bytes: encodeListItem(value, id, when!, with_), key: id, when: when!, with: with_ };
       return withList(user, true, async (list) => {

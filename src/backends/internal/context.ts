@@ -15,6 +15,8 @@ export interface InternalContext {
   readonly indexes: IndexCache;
   /** Archive items per user and store (`storage_archive_item_limit`). */
   readonly quota: number;
+  /** Makes the id of an item appended without one, in the form of the Prosody sharing the files. */
+  readonly newId: () => string;
   readonly logger: Required<Logger>;
 }
 

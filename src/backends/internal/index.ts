@@ -1,4 +1,7 @@
 import { readdir } from "node:fs/promises";
+import { uuidV7Id } from "../../archive/ids.js";
+import { prosodyVersionOf } from "../../util/prosody-version.js";
+import { IdSource } from "./ids.js";
 import { join } from "node:path";
 import type { Backend, BackendFactory } from "../../contracts/index.js";
 import type { HostOptions } from "../../contracts/index.js";
@@ -50,6 +53,9 @@ function readOptions(options: HostOptions & InternalOptions): { dataPath: string
  */
 export const createInternalBackend: BackendFactory = (options, backendContext): Backend => {
   const { dataPath, durable, quota, cacheItems } = readOptions(options);
+  // Prosody 13 gives new items UUIDv7 ids, 0.12 util.id.medium() ones (see README).
+  const ids = new IdSource();
+  const newId = prosodyVersionOf(options) === "13" ? () => uuidV7Id() : () => ids.next();
   const layout = new HostLayout(dataPath, backendContext.host);
   const shared = backendContext.shared;
   const root = layout.root;
@@ -72,6 +78,7 @@ export const createInternalBackend: BackendFactory = (options, backendContext): 
       lockForWriting,
       indexes,
       quota,
+      newId,
       logger: backendContext.logger,
     })));
 

@@ -1,6 +1,5 @@
 import { Element } from "ltx";
 import { storageError } from "../../errors.js";
-import { uuidId } from "../../archive/ids.js";
 import type { ArchiveDeleteQuery, ArchiveItem, ArchiveQuery, ArchiveResult, ArchiveStore, ArchiveSummary, User } from "../../contracts/index.js";
 import { rows, run, type Param, type Rows, type Work } from "./connection.js";
 import { archiveWhere, extend, idRange, limitClause, nthSortId, sqlOf, type Where } from "./archive-query.js";
@@ -19,7 +18,7 @@ const COLUMNS = `"sort_id", "key", "when", "with", "type", "value"`;
  * sort_id order, results streamed in pages; ids are UUIDs as Prosody makes them. `quota` is
  * `storage_archive_item_limit` (none by default, as in Prosody's SQL backend).
  */
-export function sqlArchive(scope: SqlTable, quota: number | undefined): ArchiveStore {
+export function sqlArchive(scope: SqlTable, quota: number | undefined, newId: () => string): ArchiveStore {
   const { engine, codec, host, store } = scope;
   const { dialect } = engine;
   const columns = COLUMNS;
@@ -94,7 +93,7 @@ export function sqlArchive(scope: SqlTable, quota: number | undefined): ArchiveS
           );
           if (Number(found[0][0]) >= quota) throw storageError("quota-limit", `archive ${label} holds ${quota} items, its limit`, { backend: "sql" });
         }
-        const id = key ?? uuidId();
+        const id = key ?? newId();
         yield* run(insert, [host, owner, store, at, with_ ?? "", id, encoded.type, encoded.value] as Param[]);
         return id;
       });

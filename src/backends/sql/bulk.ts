@@ -16,7 +16,6 @@
  * valid (as `normalizeValue` returns them): the manager's checks are not applied here.
  */
 import type { Element } from "ltx";
-import { uuidId } from "../../archive/ids.js";
 import type { Value } from "../../values/index.js";
 import { run, type Param, type SqlEngine } from "./connection.js";
 import { checkText, checkWhen } from "./archive-checks.js";
@@ -51,7 +50,7 @@ export interface SqlBulkWriter {
 /** Rows per INSERT statement: well under every engine's limit on parameters. */
 const BATCH = 100;
 
-export function bulkWriter(engine: SqlEngine, codec: ValueCodec, defaultHost: string): SqlBulkWriter {
+export function bulkWriter(engine: SqlEngine, codec: ValueCodec, defaultHost: string, newId: () => string): SqlBulkWriter {
   const { dialect } = engine;
   const archiveRow = `(?, ?, ?, ?, ?, ?, ?, ${dialect.bindValue})`;
   const keyvalRow = `(?, ?, ?, ?, ?, ${dialect.bindValue})`;
@@ -68,7 +67,7 @@ export function bulkWriter(engine: SqlEngine, codec: ValueCodec, defaultHost: st
         const host = checkText(dialect, engine.label, "host name", item.host ?? defaultHost);
         checkText(dialect, engine.label, "store name", item.store);
         const where = `[sql] ${item.user ?? ""}@${host}/${item.store} item`;
-        const key = item.key ?? uuidId();
+        const key = item.key ?? newId();
         const encoded = codec.encode(item.value, where);
         const with_ = checkText(dialect, engine.label, "with", item.with ?? "");
         const params: Param[] = [host, userColumn(item.user, dialect), item.store, checkWhen(dialect, engine.label, item.when ?? now), with_, checkText(dialect, engine.label, "key", key), encoded.type, encoded.value];

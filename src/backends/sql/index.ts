@@ -1,7 +1,9 @@
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
-import { SQL_DRIVERS, type Backend, type BackendContext, type BackendFactory, type DiscoveredStore, type HostOptions } from "../../contracts/index.js";
+import { SQL_DRIVERS, type Backend, type BackendContext, type BackendFactory, type DiscoveredStore, type HostOptions, type ProsodyVersion } from "../../contracts/index.js";
 import { storageError } from "../../errors.js";
+import { uuidId, uuidV7Id } from "../../archive/ids.js";
+import { prosodyVersionOf } from "../../util/prosody-version.js";
 import { sqlArchive } from "./archive.js";
 import { bulkWriter, type SqlBulkWriter } from "./bulk.js";
 import { rows, run, type SqlEngine } from "./connection.js";
@@ -17,7 +19,14 @@ export type { SqlBulkWriter, BulkArchiveItem, BulkKeyValRow } from "./bulk.js";
 /** The `sql` backend object: a Backend plus the bulk write path of ./bulk.ts. */
 export type SqlBackend = Backend & SqlBulkWriter & { readonly engine: SqlEngine };
 
-async function openEngine(settings: SqlSettings, context: BackendContext): Promise<SqlEngine> {
+/** An open database and the Prosody version whose schema it has (see schema.ts). */
+interface OpenDatabase {
+  engine: SqlEngine;
+  version: ProsodyVersion;
+  close(): Promise<void>;
+}
+
+async function openEngine(settings: SqlSettings, context: BackendContext, wanted: ProsodyVersion | undefined): Promise<OpenDatabase> {
   let engine: SqlEngine;
   switch (settings.driver) {
     // Each driver is loaded only when a database of its kind is configured.
@@ -33,13 +42,16 @@ async function openEngine(settings: SqlSettings, context: BackendContext): Promi
       break;
   }
   try {
-    const changes = await ensureSchema(engine);
-    for (const sql of changes) context.logger.info(`[${context.name}] ${engine.label}: ${sql}`);
+    const { version, statements } = await ensureSchema(engine, wanted);
+    for (const sql of statements) context.logger.info(`[${context.name}] ${engine.label}: ${sql}`);
+    if (wanted !== undefined && wanted !== version) {
+      context.logger.warn(`[${context.name}] ${engine.label}: the schema is Prosody ${version}'s, so its forms are written (prosody_version says ${wanted})`);
+    }
+    return { engine, version, close: () => engine.close() };
   } catch (error) {
     await engine.close().catch(() => {});
     throw error;
   }
-  return engine;
 }
 
 /**
@@ -48,11 +60,13 @@ async function openEngine(settings: SqlSettings, context: BackendContext): Promi
  */
 export const createSqlBackend: BackendFactory = async (options: HostOptions, context): Promise<SqlBackend> => {
   const settings = sqlSettings(options, context.name);
-  const engine = await context.shared.get(
+  const { engine, version } = await context.shared.get(
     settingsKey(settings),
-    () => openEngine(settings, context),
+    () => openEngine(settings, context, prosodyVersionOf(options)),
     (opened) => opened.close(),
   );
+  // New archive ids in the form of the Prosody that shares the database.
+  const newId = version === "13" ? () => uuidV7Id() : uuidId;
   const codec = new ValueCodec(engine.dialect, engine.label);
   const quota = options.storage_archive_item_limit;
   checkText(engine.dialect, engine.label, "host name", context.host);
@@ -66,7 +80,7 @@ export const createSqlBackend: BackendFactory = async (options: HostOptions, con
       byteStrings: SQL_DRIVERS[settings.driver].byteStrings,
     },
     engine,
-    ...bulkWriter(engine, codec, host),
+    ...bulkWriter(engine, codec, host, newId),
     open(store, type) {
       switch (type) {
         case "keyval":
@@ -76,7 +90,7 @@ export const createSqlBackend: BackendFactory = async (options: HostOptions, con
         case "keyval+":
           return sqlKeyValPlus(scope(store));
         case "archive":
-          return sqlArchive(scope(store), quota);
+          return sqlArchive(scope(store), quota, newId);
         default:
           throw storageError("unsupported-store", `no ${String(type)} stores`, { backend: context.name });
       }

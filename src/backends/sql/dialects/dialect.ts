@@ -116,7 +116,10 @@ export function prosodyIndexes(
     [name]: { table, sql: `CREATE ${unique ? "UNIQUE " : ""}${createIndex} "${name}" ON "${table}" (${columns(names)})` },
   });
   return {
+    // The key index of the prosody table: 0.12's plain one, or 13's unique one (not unique on
+    // MySQL, where it indexes 20-character prefixes); ensureSchema creates one of the two.
     ...index("prosody_index", "prosody", ["host", "user", "store", "key"]),
+    ...index("prosody_unique_index", "prosody", ["host", "user", "store", "key"], archiveIndexUnique),
     ...index("prosodyarchive_index", "prosodyarchive", ["host", "user", "store", "key"], archiveIndexUnique),
     ...index("prosodyarchive_with_when", "prosodyarchive", ["host", "user", "store", "with", "when"]),
     ...index("prosodyarchive_when", "prosodyarchive", ["host", "user", "store", "when"]),
