@@ -1,6 +1,7 @@
 import Database from "better-sqlite3";
 import { failure, type Param, type Rows, type SqlEngine, type Step, type Work } from "./connection.js";
 import { sqliteDialect } from "./dialects/sqlite.js";
+import type { SqliteTune } from "./settings.js";
 
 /**
  * Opens the file in WAL mode; a database on a read-only file system (where WAL's shared-memory
@@ -37,11 +38,36 @@ function openFile(file: string): Database.Database {
 }
 
 /**
+ * Prosody 13's `sqlite_tune`, applied as 13 applies it when it connects: "normal" WAL, full
+ * auto-vacuum and NORMAL syncing; "fast" WAL, fast secure-delete (where compiled in), no syncing;
+ * "safe" a rollback journal, EXTRA syncing and full fsync. "default" (and no option) keeps
+ * xmppstore's own settings above (WAL, NORMAL).
+ */
+function applyTune(db: Database.Database, tune: SqliteTune | undefined): void {
+  if (tune === undefined || tune === "default" || db.readonly || db.memory) return;
+  const compiled = (db.pragma("compile_options") as Array<{ compile_options: string }>).map((row) => row.compile_options.toLowerCase());
+  if (tune === "normal") {
+    db.pragma("journal_mode = WAL");
+    db.pragma("auto_vacuum = FULL");
+    db.pragma("synchronous = NORMAL");
+  } else if (tune === "fast") {
+    db.pragma("journal_mode = WAL");
+    if (compiled.some((option) => option.startsWith("secure_delete"))) db.pragma("secure_delete = FAST");
+    db.pragma("synchronous = OFF");
+    db.pragma("fullfsync = 0");
+  } else {
+    db.pragma("journal_mode = DELETE");
+    db.pragma("synchronous = EXTRA");
+    db.pragma("fullfsync = 1");
+  }
+}
+
+/**
  * SQLite through better-sqlite3: one connection per database file, WAL journal. Units of work
  * run synchronously inside better-sqlite3's transaction, so no other operation can interleave
  * with them; an embedded database has no connection to lose, so nothing is retried.
  */
-export function openSqlite(file: string, backend: string): SqlEngine {
+export function openSqlite(file: string, backend: string, tune?: SqliteTune): SqlEngine {
   const label = `SQLite3 ${file}`;
   const engine = { dialect: sqliteDialect, label };
   let db: Database.Database;
@@ -49,6 +75,12 @@ export function openSqlite(file: string, backend: string): SqlEngine {
     db = openFile(file);
   } catch (error) {
     throw failure(engine, backend, "open", error);
+  }
+  try {
+    applyTune(db, tune);
+  } catch (error) {
+    db.close();
+    throw failure(engine, backend, "apply sqlite_tune to", error);
   }
   const statements = new Map<string, Database.Statement>();
   const statement = (sql: string) => {

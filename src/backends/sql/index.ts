@@ -32,7 +32,7 @@ async function openEngine(settings: SqlSettings, context: BackendContext, wanted
     // Each driver is loaded only when a database of its kind is configured.
     case "SQLite3":
       if (settings.database !== ":memory:") await mkdir(dirname(settings.database), { recursive: true });
-      engine = (await import("./engine-sqlite.js")).openSqlite(settings.database, context.name);
+      engine = (await import("./engine-sqlite.js")).openSqlite(settings.database, context.name, settings.sqliteTune);
       break;
     case "PostgreSQL":
       engine = (await import("./engine-postgres.js")).openPostgres(settings, context.name, context.logger.warn);
@@ -70,7 +70,8 @@ export const createSqlBackend: BackendFactory = async (options: HostOptions, con
   const codec = new ValueCodec(engine.dialect, engine.label);
   const quota = options.storage_archive_item_limit;
   checkText(engine.dialect, engine.label, "host name", context.host);
-  const scope = (store: string) => ({ engine, codec, host: context.host, store: checkText(engine.dialect, engine.label, "store name", store) });
+  const upsert = version === "13" && engine.dialect.upsert;
+  const scope = (store: string) => ({ engine, codec, host: context.host, store: checkText(engine.dialect, engine.label, "store name", store), upsert });
   const host = context.host;
 
   return {

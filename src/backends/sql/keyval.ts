@@ -12,12 +12,17 @@ export function keyvalSql(scope: SqlTable) {
     `SELECT ${dialect.readValue('"key"')}, "type", ${dialect.readValue('"value"')} FROM "prosody" ` +
     `WHERE "host" = ? AND "user" = ? AND "store" = ?`;
   const insert = `INSERT INTO "prosody" ("host", "user", "store", "key", "type", "value") VALUES (?, ?, ?, ?, ?, ${dialect.bindValue})`;
+  const upsert = `${insert} ON CONFLICT ("host", "user", "store", "key") DO UPDATE SET "type" = excluded."type", "value" = excluded."value"`;
   return {
     selectUser,
     /** The same rows as text: faster; only text that is not UTF-8 needs `selectUser`. */
     selectUserText: `SELECT "key", "type", "value" FROM "prosody" WHERE "host" = ? AND "user" = ? AND "store" = ?`,
     *insertRow(user: string, key: string, encoded: EncodedValue): Work<void> {
       yield* run(insert, [scope.host, user, scope.store, key, encoded.type, encoded.value] as Param[]);
+    },
+    /** One key's row, replaced in place where it exists, as Prosody 13's map writes (needs 13's unique index). */
+    *upsertRow(user: string, key: string, encoded: EncodedValue): Work<void> {
+      yield* run(upsert, [scope.host, user, scope.store, key, encoded.type, encoded.value] as Param[]);
     },
     *replaceUser(user: string, rowsToWrite: Array<[string, EncodedValue]>): Work<void> {
       yield* run(`DELETE FROM "prosody" WHERE "host" = ? AND "user" = ? AND "store" = ?`, [scope.host, user, scope.store]);

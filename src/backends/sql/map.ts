@@ -40,8 +40,11 @@ export function sqlMap(scope: SqlTable): MapStore {
     let extraChanged = false;
     for (const [key, change] of changes) {
       if (hasOwnRow(key, dialect)) {
-        yield* run(deleteKey, [host, user, store, key]);
-        if (change !== REMOVE) yield* sql.insertRow(user, key, change as EncodedValue);
+        if (change !== REMOVE && scope.upsert) yield* sql.upsertRow(user, key, change as EncodedValue);
+        else {
+          yield* run(deleteKey, [host, user, store, key]);
+          if (change !== REMOVE) yield* sql.insertRow(user, key, change as EncodedValue);
+        }
         // A key written by a whole-table set may sit in the extra row (a `false`); it moves out.
         if (extra.delete(key)) extraChanged = true;
       } else {

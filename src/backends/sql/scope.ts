@@ -9,6 +9,8 @@ export interface SqlTable {
   readonly codec: ValueCodec;
   readonly host: string;
   readonly store: string;
+  /** Map keys are written as UPSERTs: the schema is Prosody 13's (unique key index) and the engine has them. */
+  readonly upsert?: boolean;
 }
 
 /**

@@ -10,7 +10,11 @@ export interface ServerSettings {
   password?: string;
 }
 
-export type SqlSettings = { driver: SqlDriver } & ServerSettings;
+/** Prosody 13's `sqlite_tune` values (see engine-sqlite.ts for what each sets). */
+export const SQLITE_TUNES = ["default", "normal", "fast", "safe"] as const;
+export type SqliteTune = (typeof SQLITE_TUNES)[number];
+
+export type SqlSettings = { driver: SqlDriver; sqliteTune?: SqliteTune } & ServerSettings;
 
 /**
  * The `sql` option as Prosody reads it: driver SQLite3 by default, a relative SQLite database
@@ -31,6 +35,13 @@ export function sqlSettings(options: HostOptions, backend: string): SqlSettings 
   if (sql.port !== undefined) settings.port = sql.port;
   if (sql.username !== undefined) settings.username = sql.username;
   if (sql.password !== undefined) settings.password = sql.password;
+  const tune = options.sqlite_tune;
+  if (tune !== undefined && driver === "SQLite3") {
+    if (!SQLITE_TUNES.includes(tune as SqliteTune)) {
+      throw new StorageError("invalid-input", `[${backend}] sqlite_tune must be one of ${SQLITE_TUNES.join(", ")}, got ${JSON.stringify(tune)}`);
+    }
+    settings.sqliteTune = tune as SqliteTune;
+  }
   return settings;
 }
 

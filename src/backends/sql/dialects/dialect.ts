@@ -37,6 +37,11 @@ export interface Dialect {
   readonly whenRange: readonly [number, number];
   /** True where `when` can hold fractions of a second (SQLite stores them as REAL). */
   readonly fractionalWhen: boolean;
+  /**
+   * True where Prosody 13 writes map keys with `INSERT … ON CONFLICT … DO UPDATE` on its unique
+   * key index (SQLite ≥ 3.24, PostgreSQL); MySQL keeps DELETE + INSERT, as in 13.
+   */
+  readonly upsert: boolean;
   /** The DDL of Prosody's schema, run only for what is missing. */
   readonly schema: SchemaDdl;
   /** Statements that list the columns and indexes present (see {@link SchemaProbe}). */

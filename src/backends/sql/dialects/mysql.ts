@@ -49,6 +49,7 @@ export const mysqlDialect: Dialect = {
   holdsNot: "trailing spaces (utf8mb4_bin compares 'a ' equal to 'a')",
   whenRange: [-(2 ** 31), 2 ** 31 - 1],
   fractionalWhen: false,
+  upsert: false,
   schema: {
     tables: prosodyTables("INTEGER PRIMARY KEY AUTO_INCREMENT", "MEDIUMTEXT", ` CHARACTER SET '${CHARSET}' COLLATE '${COLLATION}'`),
     // MySQL can index only a prefix of a TEXT column, so keys longer than 20 characters could

@@ -19,6 +19,7 @@ export const postgresDialect: Dialect = {
   holdsNot: "U+0000",
   whenRange: [-(2 ** 31), 2 ** 31 - 1],
   fractionalWhen: false,
+  upsert: true,
   schema: {
     tables: prosodyTables("BIGSERIAL PRIMARY KEY"),
     indexes: prosodyIndexes((names) => names.map((n) => `"${n}"`).join(", "), "INDEX IF NOT EXISTS", true),

@@ -24,6 +24,7 @@ export const sqliteDialect: Dialect = {
   holdsNot: "nothing",
   whenRange: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
   fractionalWhen: true,
+  upsert: true,
   schema: {
     tables: prosodyTables("INTEGER PRIMARY KEY AUTOINCREMENT"),
     indexes: prosodyIndexes((names) => names.map((n) => `"${n}"`).join(", "), "INDEX IF NOT EXISTS", true),
