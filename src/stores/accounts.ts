@@ -4,7 +4,7 @@ import { hostOptions, invalidInput, nowSeconds, stringFields, type StoreScope } 
 import { newUsername, storedUsername } from "./jid.js";
 import { RecordLocks } from "./record-lock.js";
 import { saslprep } from "./saslprep.js";
-import { prosodyVersionOf } from "../util/prosody-version.js";
+import { prosodyVersionOf } from "../contracts/prosody-version.js";
 import { hashOfKey, newSalt, scramKeys, secureEquals, type ScramHash } from "./scram.js";
 
 /** The salt a missing account's password is derived against, so that verify costs the same. */

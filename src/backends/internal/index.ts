@@ -1,6 +1,6 @@
 import { readdir } from "node:fs/promises";
 import { uuidV7Id } from "../../archive/ids.js";
-import { prosodyVersionOf } from "../../util/prosody-version.js";
+import { prosodyVersionOf } from "../../contracts/prosody-version.js";
 import { IdSource } from "./ids.js";
 import { join } from "node:path";
 import type { Backend, BackendFactory } from "../../contracts/index.js";

@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import { SQL_DRIVERS, type Backend, type BackendContext, type BackendFactory, type DiscoveredStore, type HostOptions, type ProsodyVersion } from "../../contracts/index.js";
 import { storageError } from "../../errors.js";
 import { uuidId, uuidV7Id } from "../../archive/ids.js";
-import { prosodyVersionOf } from "../../util/prosody-version.js";
+import { prosodyVersionOf } from "../../contracts/prosody-version.js";
 import { sqlArchive } from "./archive.js";
 import { bulkWriter, type SqlBulkWriter } from "./bulk.js";
 import { rows, run, type SqlEngine } from "./connection.js";

@@ -38,7 +38,7 @@ export function sqlSettings(options: HostOptions, backend: string): SqlSettings 
   const tune = options.sqlite_tune;
   if (tune !== undefined && driver === "SQLite3") {
     if (!SQLITE_TUNES.includes(tune as SqliteTune)) {
-      throw new StorageError("invalid-input", `[${backend}] sqlite_tune must be one of ${SQLITE_TUNES.join(", ")}, got ${JSON.stringify(tune)}`);
+      throw storageError("invalid-input", `sqlite_tune must be one of ${SQLITE_TUNES.join(", ")}, got ${JSON.stringify(tune)}`, { backend });
     }
     settings.sqliteTune = tune as SqliteTune;
   }

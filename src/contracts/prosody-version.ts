@@ -1,4 +1,4 @@
-import type { ProsodyVersion } from "../contracts/index.js";
+import type { ProsodyVersion } from "./options.js";
 
 /**
  * The `prosody_version` option of a host's options (validated when the manager was made), or
