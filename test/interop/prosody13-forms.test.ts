@@ -4,6 +4,8 @@
 // a database 13 made is recognised as 13's without the option, and kept without 0.12's index.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { copyFile, readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import Database from "better-sqlite3";
 import { Element } from "ltx";
@@ -92,6 +94,37 @@ for (const kind of ["internal", "sqlite"] as const satisfies ProsodyEnvKind[]) {
     });
   });
 }
+
+test("with prosody_version 13, every list xmppstore writes has the .lidx Prosody 13 builds for it", async (t) => {
+  const env = await prosodyEnvForTest(t, "internal", [HOST], "13");
+  if (!env) return;
+  const dir = join(env.setup.dataPath, "example%2ecom");
+  /** Prosody 13's own index of the same list: a copy without one, which its next read indexes. */
+  const theirIndex = async () => {
+    await rm(join(dir, "archive", "copy.lidx"), { force: true });
+    await copyFile(join(dir, "archive", "juliet.list"), join(dir, "archive", "copy.list"));
+    const p = new ProsodyBatch(env.setup);
+    void p.archiveFind(HOST, "archive", "copy", { limit: 1 });
+    await p.run();
+    return readFile(join(dir, "archive", "copy.lidx"));
+  };
+  const sm = new StorageManager({ ...env.xmppstoreConfig, prosody_version: "13" });
+  try {
+    const archive = await sm.open(HOST, "archive", "archive");
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push(await archive.append("juliet", null, msg(`ours ${i} ❤`), 1_700_000_000 + i, "romeo@montague.example"));
+    assert.deepEqual(await readFile(join(dir, "archive", "juliet.lidx")), await theirIndex(), "after appends");
+    await archive.delete("juliet", { key: ids[1] }); // a rewrite
+    assert.deepEqual(await readFile(join(dir, "archive", "juliet.lidx")), await theirIndex(), "after a rewrite");
+  } finally {
+    await sm.close();
+  }
+  // Prosody 13 reads through the index xmppstore wrote.
+  const p = new ProsodyBatch(env.setup);
+  const found = p.archiveFind(HOST, "archive", "juliet", { reverse: true, limit: 2 });
+  await p.run();
+  assert.deepEqual((await found).items.map((item) => (item.value as Element).getChildText("body")), ["ours 4 ❤", "ours 3 ❤"]);
+});
 
 describe("Prosody 13's SQL schema (SQLite)", () => {
   test("a new database made with prosody_version 13 has 13's unique key index, and Prosody 13 keeps it as it is", async (t) => {

@@ -29,7 +29,7 @@ function isEmptyQuery(query: ArchiveDeleteQuery): boolean {
  * another process (Prosody) changed the file.
  */
 export function internalArchive(context: InternalContext, store: string): ArchiveStore {
-  const { layout, indexes, durable, quota, newId } = context;
+  const { layout, indexes, durable, quota, newId, keepLidx } = context;
   const fileOf = (user: User) => layout.file(store, user, "list");
 
   /** Runs `fn` on the user's list in the file's turn (reads too: the index is shared). */
@@ -76,11 +76,11 @@ export function internalArchive(context: InternalContext, store: string): Archiv
           if (list.index.length === 0) await removeFile(list.path, durable);
           throw storageError("quota-limit", `${list.path} holds ${list.index.length} items, the limit (storage_archive_item_limit)`, { backend: "internal" });
         }
-        if (at < 0) await appendItem(list, item, indexes, durable);
+        if (at < 0) await appendItem(list, item, indexes, durable, keepLidx);
         else {
           // As Prosody: the old item goes, the new one is added at the end (a whole rewrite).
           const plan = list.index.keys.map((_, i) => i).filter((i) => i !== at);
-          await rewriteList(list, [...plan, item], indexes, durable);
+          await rewriteList(list, [...plan, item], indexes, durable, keepLidx);
         }
         return id;
       });
@@ -117,7 +117,7 @@ export function internalArchive(context: InternalContext, store: string): Archiv
         const item = { bytes: encodeListItem(value, id, newWhen, newWith), key: id, when: newWhen, with: newWith };
         const plan = list.index.keys.map((_, i) => (i === at ? item : i));
         await context.lockForWriting();
-        await rewriteList(list, plan, indexes, durable);
+        await rewriteList(list, plan, indexes, durable, keepLidx);
         return true;
       }),
 
@@ -138,7 +138,7 @@ export function internalArchive(context: InternalContext, store: string): Archiv
         if (doomed.size === 0) return 0;
         await context.lockForWriting();
         const plan = list.index.keys.map((_, i) => i).filter((i) => !doomed.has(i));
-        await rewriteList(list, plan, indexes, durable);
+        await rewriteList(list, plan, indexes, durable, keepLidx);
         return doomed.size;
       });
     },

@@ -17,6 +17,8 @@ export interface InternalContext {
   readonly quota: number;
   /** Makes the id of an item appended without one, in the form of the Prosody sharing the files. */
   readonly newId: () => string;
+  /** Keep an exact `.lidx` beside every list written (Prosody 13 deployments only: 0.12 would leave it stale). */
+  readonly keepLidx: boolean;
   readonly logger: Required<Logger>;
 }
 

@@ -55,7 +55,8 @@ export const createInternalBackend: BackendFactory = (options, backendContext): 
   const { dataPath, durable, quota, cacheItems } = readOptions(options);
   // Prosody 13 gives new items UUIDv7 ids, 0.12 util.id.medium() ones (see README).
   const ids = new IdSource();
-  const newId = prosodyVersionOf(options) === "13" ? () => uuidV7Id() : () => ids.next();
+  const is13 = prosodyVersionOf(options) === "13";
+  const newId = is13 ? () => uuidV7Id() : () => ids.next();
   const layout = new HostLayout(dataPath, backendContext.host);
   const shared = backendContext.shared;
   const root = layout.root;
@@ -79,6 +80,7 @@ export const createInternalBackend: BackendFactory = (options, backendContext): 
       indexes,
       quota,
       newId,
+      keepLidx: is13,
       logger: backendContext.logger,
     })));
 

@@ -1,5 +1,5 @@
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, writeSync } from "node:fs";
-import { isNotFound, removeFile, syncFd } from "./files.js";
+import { isNotFound, removeFile, syncFd, writeFileAtomic } from "./files.js";
 
 /**
  * Prosody 13's `.lidx` file, the offset index it keeps beside a `.list` (util/datamanager.lua):
@@ -9,8 +9,9 @@ import { isNotFound, removeFile, syncFd } from "./files.js";
  *
  * Prosody 13 trusts an index whose magic matches without checking it against the list, and
  * Prosody 0.12 never updates it, so a wrong index makes Prosody 13 return wrong items. This
- * module therefore never creates one, extends one only when it is exactly right, and removes
- * any it finds wrong; Prosody 13 rebuilds a missing index on its next read.
+ * module therefore creates one only for a 13 deployment (`prosody_version = "13"`, where no
+ * 0.12 writes), extends one only when it is exactly right, and removes any it finds wrong;
+ * Prosody 13 rebuilds a missing index on its next read.
  */
 export const LIDX_MAGIC = 7767640n;
 const ENTRY = 8;
@@ -85,6 +86,14 @@ export async function extendLidx(path: string, start: number, end: number, durab
     closeSync(fd);
   }
   if (!valid) await removeFile(path, durable);
+}
+
+/** Writes a whole `.lidx` for a list whose items end at `ends` (scratch file and rename, as Prosody). */
+export async function writeLidx(path: string, ends: readonly number[], durable: boolean): Promise<void> {
+  const bytes = Buffer.alloc(ENTRY * (ends.length + 1));
+  bytes.writeBigUInt64LE(LIDX_MAGIC, 0);
+  ends.forEach((end, i) => bytes.writeBigUInt64LE(BigInt(end), ENTRY * (i + 1)));
+  await writeFileAtomic(path, bytes, durable);
 }
 
 export { removeFile as removeLidx };

@@ -1,10 +1,10 @@
-import { fstatSync, ftruncateSync, statSync } from "node:fs";
+import { existsSync, fstatSync, ftruncateSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { StorageError, storageError } from "../../errors.js";
 import { removeFile, syncDir, syncFd, writeAll, writeFileAtomic } from "./files.js";
 import type { IndexCache } from "./index-cache.js";
 import { identityOf, ListIndex, type ScannedItem } from "./list-index.js";
-import { extendLidx } from "./lidx.js";
+import { extendLidx, writeLidx } from "./lidx.js";
 import { readItemBytes, type OpenList } from "./list-file.js";
 
 /** A serialised `item(...);\n` with the fields the index keeps. */
@@ -31,12 +31,18 @@ export function lidxPathOf(listPath: string): string {
   return listPath.replace(/\.list$/, ".lidx");
 }
 
+/** Where each item of the list ends, as `.lidx` records it. */
+function endsOf(index: ListIndex): number[] {
+  return index.keys.map((_, i) => index.range(i)[1]);
+}
+
 /**
  * Appends one item to a list opened with `create`. A torn item left at the end by an
  * interrupted append is cut off first, so the new item follows the last complete one; earlier
  * bytes are never rewritten, so an interruption at any byte leaves every earlier item intact.
+ * With `keepLidx` (a Prosody 13 deployment) the list gets an exact `.lidx` if it has none.
  */
-export async function appendItem(list: OpenList, item: EncodedItem, cache: IndexCache, durable: boolean): Promise<void> {
+export async function appendItem(list: OpenList, item: EncodedItem, cache: IndexCache, durable: boolean, keepLidx = false): Promise<void> {
   const { fd, index, path } = list;
   if (fd === undefined) throw new Error("appendItem needs a list opened for writing");
   const start = index.end;
@@ -56,7 +62,9 @@ export async function appendItem(list: OpenList, item: EncodedItem, cache: Index
     index.endsWithNewline = true;
     index.identity = identityOf(fstatSync(fd));
     cache.set(path, index);
-    await extendLidx(lidxPathOf(path), start, entry.end, durable);
+    const lidx = lidxPathOf(path);
+    if (keepLidx && !existsSync(lidx)) await writeLidx(lidx, endsOf(index), durable);
+    else await extendLidx(lidx, start, entry.end, durable);
   } catch (error) {
     // The index no longer matches the file for sure; the next operation rebuilds it.
     cache.delete(path);
@@ -70,9 +78,10 @@ export type RewriteStep = number | EncodedItem;
 /**
  * Replaces a list by `plan`: stored items copied byte for byte and new items, in that order,
  * via a scratch file and rename as Prosody does; an empty plan removes the file. Prosody 13's
- * `.lidx` is removed first, as Prosody does before rewriting (it rebuilds it when next read).
+ * `.lidx` is removed first, as Prosody does before rewriting (it rebuilds it when next read);
+ * with `keepLidx` (a Prosody 13 deployment) the new list's index is written right away.
  */
-export async function rewriteList(list: OpenList, plan: readonly RewriteStep[], cache: IndexCache, durable: boolean): Promise<void> {
+export async function rewriteList(list: OpenList, plan: readonly RewriteStep[], cache: IndexCache, durable: boolean, keepLidx = false): Promise<void> {
   const { path, index } = list;
   try {
     await removeFile(lidxPathOf(path), durable);
@@ -99,6 +108,7 @@ export async function rewriteList(list: OpenList, plan: readonly RewriteStep[], 
       return;
     }
     await writeFileAtomic(path, Buffer.concat(parts), durable);
+    if (keepLidx) await writeLidx(lidxPathOf(path), endsOf(fresh), durable);
     fresh.identity = identityOf(statSync(path));
     cache.set(path, fresh);
   } catch (error) {
