@@ -6,7 +6,7 @@ import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { needService, commandWorks } from "../helpers/services.js";
 import { LUA, PROSODY_VERSIONS, prosodyAvailable, prosodyProcessEnv, prosodySourceDir, type ProsodyVersion } from "../helpers/prosody.js";
@@ -125,4 +125,34 @@ output { type = "sql"; driver = "SQLite3"; database = ${luaString(theirs.sql!.da
   assert.deepEqual(Object.keys(JSON.parse(expected).hosts), DATASET_HOSTS.slice().sort());
   assert.equal(await dumpOf(ours), expected, "xmppstore's copy");
   assert.equal(await dumpOf(theirs), expected, "prosody-migrator's copy");
+});
+
+/** Every `.list` below `dir`, and whether a `.lidx` lies beside it. */
+async function listsAndIndexes(dir: string): Promise<Array<[string, boolean]>> {
+  const found: Array<[string, boolean]> = [];
+  for (const entry of await readdir(dir, { recursive: true })) {
+    if (entry.endsWith(".list")) found.push([entry, existsSync(join(dir, entry.replace(/\.list$/, ".lidx")))]);
+  }
+  return found.sort();
+}
+
+test("migrating 0.12's files into a 13 deployment (prosody_version 13) writes every .lidx; Prosody 13 reads all of it", async (t) => {
+  const from = await env(t, "internal", "0.12");
+  const to = from && (await env(t, "internal", "13"));
+  if (!from || !to) return;
+  await writeDatasetWithProsody(from.setup);
+  assert.ok((await listsAndIndexes(from.setup.dataPath)).every(([, indexed]) => !indexed), "0.12 keeps no .lidx");
+  const a = source(from);
+  const b: DataSource = { label: "13", manager: new StorageManager({ ...to.xmppstoreConfig, prosody_version: "13", storage_archive_item_limit: 1_000_000 }), hosts: [] };
+  try {
+    assert.deepEqual((await migrate({ from: a, to: b, pageSize: 5 })).failures, []);
+  } finally {
+    await a.manager.close();
+    await b.manager.close();
+  }
+  const lists = await listsAndIndexes(to.setup.dataPath);
+  assert.ok(lists.length >= 5, lists.join(" "));
+  assert.deepEqual(lists.filter(([, indexed]) => !indexed), [], "every list has its .lidx");
+  assert.deepEqual(datasetDifferences(await readWithProsody(to.setup), expectedDataset()), [], "Prosody 13 reads the migrated data through them");
+  assert.equal(await dumpOf(to), await dumpOf(from));
 });
