@@ -20,14 +20,17 @@ export async function withManager(
   body: (sm: StorageManager, dir: string) => Promise<void>,
   extra: Partial<StorageConfig> = {},
 ): Promise<void> {
-  await withDataDir(async (dir) => {
-    const sm = new StorageManager({ data_path: dir, ...extra });
-    try {
-      await body(sm, dir);
-    } finally {
-      await sm.close();
-    }
-  });
+  await withDataDir((dir) => withManagerOn(dir, (sm) => body(sm, dir), extra));
+}
+
+/** A manager on the data directory `dir`, closed afterwards. */
+export async function withManagerOn(dir: string, body: (sm: StorageManager) => Promise<void>, extra: Partial<StorageConfig> = {}): Promise<void> {
+  const sm = new StorageManager({ data_path: dir, ...extra });
+  try {
+    await body(sm);
+  } finally {
+    await sm.close();
+  }
 }
 
 /** Every file under `dir`, relative, sorted. */

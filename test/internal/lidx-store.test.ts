@@ -39,7 +39,7 @@ describe("internal: keeping Prosody 13's .lidx right", () => {
       assert.deepEqual(readLidx(join(dir, LIDX)), await itemEnds(join(dir, LIST)));
     }));
 
-  it("removes a stale index when it reads the list", () =>
+  it("leaves a stale index alone when reading (reads never write) and removes it on the next write", () =>
     withManager(async (sm, dir) => {
       const archive = await sm.open("example.com", "archive", "archive");
       for (let i = 0; i < 3; i++) await archive.append("juliet", `k${i}`, chat(`m${i}`), T0 + i);
@@ -50,12 +50,19 @@ describe("internal: keeping Prosody 13's .lidx right", () => {
       const text = await readFile(join(dir, LIST), "utf8");
       await appendFile(join(dir, LIST), text.slice(ends[1]).replace('"k2"', '"k3"').replace('"m2"', '"m3"'));
       assert.deepEqual(await bodies(await archive.find("juliet")), ["m0", "m1", "m2", "m3"]);
-      assert.equal(await exists(join(dir, LIDX)), false, "the index no longer matching the list is removed");
-      // A wrong index found when a list is first indexed is removed too.
-      await writeFile(join(dir, LIDX), lidxBytes(ends.slice(0, 2)));
+      assert.deepEqual(readLidx(join(dir, LIDX)), ends, "a read leaves the index as it found it");
+      await archive.append("juliet", "k4", chat("m4"), T0 + 4);
+      assert.equal(await exists(join(dir, LIDX)), false, "the write removes the index no longer matching the list");
+      // A wrong index found when a list is first indexed is removed by the first write too,
+      // even one whose last entry is where the append starts (only its middle is wrong).
+      const now = await itemEnds(join(dir, LIST));
+      await writeFile(join(dir, LIDX), lidxBytes([now[0] + 1, ...now.slice(1)]));
       await sm.close();
       const sm2 = new StorageManager({ data_path: dir });
-      assert.deepEqual(await bodies(await (await sm2.open("example.com", "archive", "archive")).find("juliet")), ["m0", "m1", "m2", "m3"]);
+      const archive2 = await sm2.open("example.com", "archive", "archive");
+      assert.deepEqual(await bodies(await archive2.find("juliet")), ["m0", "m1", "m2", "m3", "m4"]);
+      assert.ok(await exists(join(dir, LIDX)), "reading leaves it");
+      await archive2.append("juliet", "k5", chat("m5"), T0 + 5);
       await sm2.close();
       assert.equal(await exists(join(dir, LIDX)), false);
     }));

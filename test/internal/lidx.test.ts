@@ -34,6 +34,17 @@ describe("internal: Prosody 13 .lidx files", () => {
       assert.equal(readLidx(join(dir, "missing.lidx")), undefined);
     }));
 
+  it("treats an index with trailing junk as wrong and removes it (Prosody 13 would append after the junk)", () =>
+    withDir(async (dir) => {
+      const path = join(dir, "u.lidx");
+      for (const junk of [Buffer.from([0x0a]), Buffer.from("xyz"), Buffer.alloc(7)]) {
+        await writeFile(path, Buffer.concat([lidx(120, 250), junk]));
+        assert.equal(readLidx(path), undefined, `${junk.length} junk bytes`);
+        assert.equal(await verifyLidx(path, [120, 250], false), false);
+        assert.equal(await exists(path), false, "removed, so Prosody 13 rebuilds it");
+      }
+    }));
+
   it("keeps a correct index and removes a wrong one", () =>
     withDir(async (dir) => {
       const path = join(dir, "u.lidx");

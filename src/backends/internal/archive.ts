@@ -3,7 +3,7 @@ import { summarize } from "../../archive/query.js";
 import { storageError } from "../../errors.js";
 import type { ArchiveDeleteQuery, ArchiveItem, ArchiveQuery, ArchiveResult, ArchiveStore, User } from "../../contracts/index.js";
 import { decodeListItem, encodeListItem } from "./codec.js";
-import { writing, type InternalContext } from "./context.js";
+import { beforeRewrite, checkParents, writing, type InternalContext } from "./context.js";
 import { removeFile } from "./files.js";
 import { usersWith } from "./keyval.js";
 import { closeList, openList, readItemBytes, type OpenList } from "./list-file.js";
@@ -43,7 +43,11 @@ export function internalArchive(context: InternalContext, store: string): Archiv
         closeList(list);
       }
     };
-    return create ? writing(context, file, run) : context.mutex.run(file, run);
+    if (create) return writing(context, file, run);
+    return context.mutex.run(file, async () => {
+      checkParents(context, file, false);
+      return run();
+    });
   }
 
   /** The selected items' index fields and bytes, read while the file is held. */
@@ -116,7 +120,7 @@ export function internalArchive(context: InternalContext, store: string): Archiv
         const newWith = with_ ?? list.index.withs[at];
         const item = { bytes: encodeListItem(value, id, newWhen, newWith), key: id, when: newWhen, with: newWith };
         const plan = list.index.keys.map((_, i) => (i === at ? item : i));
-        await context.lockForWriting();
+        await beforeRewrite(context, list.path);
         await rewriteList(list, plan, indexes, durable, keepLidx);
         return true;
       }),
@@ -125,18 +129,23 @@ export function internalArchive(context: InternalContext, store: string): Archiv
       if (user === true) throw storageError("unsupported-store", "archives cannot be deleted for all users at once", { backend: "internal" });
       if (isEmptyQuery(query)) {
         const file = fileOf(user);
-        await writing(context, file, async () => {
-          await removeFile(lidxPathOf(file), durable);
-          await removeFile(file, durable);
-          indexes.delete(file);
-        });
+        await writing(
+          context,
+          file,
+          async () => {
+            await removeFile(lidxPathOf(file), durable);
+            await removeFile(file, durable);
+            indexes.delete(file);
+          },
+          false,
+        );
         return true;
       }
       return withList(user, false, async (list) => {
         if (list.fd === undefined) return 0;
         const doomed = new Set(positionsToDelete(list, query));
         if (doomed.size === 0) return 0;
-        await context.lockForWriting();
+        await beforeRewrite(context, list.path);
         const plan = list.index.keys.map((_, i) => i).filter((i) => !doomed.has(i));
         await rewriteList(list, plan, indexes, durable, keepLidx);
         return doomed.size;

@@ -1,4 +1,7 @@
+import { dirname } from "node:path";
+import { StorageError, storageError } from "../../errors.js";
 import type { Logger } from "../../contracts/index.js";
+import { checkDirs } from "./file-safety.js";
 import type { FileMutex } from "./file-mutex.js";
 import type { HostLayout } from "./paths.js";
 import type { IndexCache } from "./index-cache.js";
@@ -22,8 +25,34 @@ export interface InternalContext {
   readonly logger: Required<Logger>;
 }
 
-/** Runs a write on `file`: after the directory lock is held, in order with other operations on it. */
-export async function writing<T>(context: InternalContext, file: string, fn: () => Promise<T>): Promise<T> {
+/**
+ * Checks that the directories from the data directory down to `file`'s are real directories,
+ * not links (see file-safety.ts), creating missing ones when `create`. Returns whether the
+ * file's directory exists.
+ */
+export function checkParents(context: InternalContext, file: string, create: boolean): boolean {
+  try {
+    return checkDirs(context.layout.root, dirname(file), create);
+  } catch (error) {
+    if (error instanceof StorageError) throw error;
+    throw storageError("backend-failure", `cannot ${create ? "create" : "check"} the directory of ${file}: ${(error as Error).message}`, { backend: "internal", cause: error });
+  }
+}
+
+/**
+ * Runs a write on `file`: after the directory lock is held, in order with other operations on
+ * it, once its directories are checked (and, with `create`, made).
+ */
+export async function writing<T>(context: InternalContext, file: string, fn: () => Promise<T>, create = true): Promise<T> {
   await context.lockForWriting();
-  return context.mutex.run(file, fn);
+  return context.mutex.run(file, async () => {
+    checkParents(context, file, create);
+    return fn();
+  });
+}
+
+/** For a write decided within a read turn of `file` (rewrite after a query): lock, then check the directories. */
+export async function beforeRewrite(context: InternalContext, file: string): Promise<void> {
+  await context.lockForWriting();
+  checkParents(context, file, false);
 }

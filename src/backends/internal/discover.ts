@@ -1,17 +1,15 @@
-import { readdir } from "node:fs/promises";
+import type { Dirent } from "node:fs";
 import { join } from "node:path";
 import type { DiscoveredStore } from "../../contracts/index.js";
 import { storageError } from "../../errors.js";
-import { isNotFound } from "./files.js";
+import { kindOf } from "./file-safety.js";
+import { listEntries } from "./files.js";
 import { decodeName } from "./names.js";
 
-type Entry = { name: string; isDirectory(): boolean; isFile(): boolean };
-
-async function entries(dir: string): Promise<Entry[]> {
+async function entries(dir: string): Promise<Dirent[]> {
   try {
-    return (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return await listEntries(dir);
   } catch (error) {
-    if (isNotFound(error)) return [];
     throw storageError("backend-failure", `cannot list ${dir}: ${(error as Error).message}`, { backend: "internal", cause: error });
   }
 }
@@ -19,6 +17,13 @@ async function entries(dir: string): Promise<Entry[]> {
 /** Files Prosody's datamanager never treats as data: hidden files and scratch files. */
 function isIgnored(name: string): boolean {
   return name.startsWith(".") || name.endsWith("~");
+}
+
+/** Only real directories and regular files hold data: links, FIFOs, sockets and devices are reported and skipped. */
+function isSkipped(dir: string, entry: Dirent, warn: (message: string) => void): boolean {
+  if (entry.isDirectory() || entry.isFile()) return false;
+  warn(`[internal] ignoring ${join(dir, entry.name)}: it is ${kindOf(entry)}, not a regular file or directory`);
+  return true;
 }
 
 function typeOf(fileName: string): "keyval" | "archive" | undefined {
@@ -35,7 +40,7 @@ function typeOf(fileName: string): "keyval" | "archive" | undefined {
  */
 export async function* discoverStores(root: string, warn: (message: string) => void): AsyncGenerator<DiscoveredStore> {
   for (const hostEntry of await entries(root)) {
-    if (!hostEntry.isDirectory() || isIgnored(hostEntry.name) || hostEntry.name === "_global") continue;
+    if (isIgnored(hostEntry.name) || hostEntry.name === "_global" || isSkipped(root, hostEntry, warn) || !hostEntry.isDirectory()) continue;
     const host = decodeName(hostEntry.name);
     if (host === undefined) {
       warn(`[internal] ignoring ${join(root, hostEntry.name)}: not a host name`);
@@ -52,12 +57,13 @@ export async function* discoverStores(root: string, warn: (message: string) => v
       found.set(`${type}\0${store}`, { host, store, type });
     };
     for (const entry of await entries(hostDir)) {
-      if (isIgnored(entry.name)) continue;
+      if (isIgnored(entry.name) || isSkipped(hostDir, entry, warn)) continue;
       if (entry.isDirectory()) {
         const types = new Set<"keyval" | "archive">();
-        for (const file of await entries(join(hostDir, entry.name))) {
-          const type = file.isFile() && !isIgnored(file.name) ? typeOf(file.name) : undefined;
-          if (type) types.add(type);
+        const storeDir = join(hostDir, entry.name);
+        for (const file of await entries(storeDir)) {
+          if (isIgnored(file.name) || !typeOf(file.name) || isSkipped(storeDir, file, warn)) continue;
+          if (file.isFile()) types.add(typeOf(file.name)!);
         }
         for (const type of types) note(entry.name, type);
       } else if (entry.isFile()) {

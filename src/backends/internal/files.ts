@@ -1,44 +1,19 @@
-import { closeSync, fsync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, fsync, openSync, readFileSync, renameSync, unlinkSync, writeSync, type Dirent } from "node:fs";
+import { readdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { promisify } from "node:util";
+import { checkReplaceable, createScratch, isNotFound, openForReading } from "./file-safety.js";
 
 /**
  * File primitives of the internal backend. They use synchronous system calls, as Prosody does:
  * on a local file system opening, reading or renaming a small file takes microseconds, far less
  * than a round trip through libuv's thread pool that each asynchronous call costs (several per
- * operation). Only fsync, which waits for the disk, runs asynchronously.
+ * operation). Only fsync, which waits for the disk, runs asynchronously. What may be opened is
+ * decided in file-safety.ts: regular files only, no link followed, so no read can block on a
+ * FIFO or device and no write can go through a planted link.
  */
-
-/** Mode of new data files: owner read/write, group read (umask may remove more). */
-export const FILE_MODE = 0o640;
-/** Mode of new directories. */
-const DIR_MODE = 0o750;
 
 const fsyncAsync = promisify(fsync);
-
-export function isNotFound(error: unknown): boolean {
-  return (error as NodeJS.ErrnoException)?.code === "ENOENT";
-}
-
-/** Creates a directory and its parents (mode 0750) if missing. */
-export function ensureDir(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: DIR_MODE });
-}
-
-/**
- * Opens a file for writing, creating it (mode 0640) and, only when the open fails for want
- * of it, its directory: the directory usually exists, and checking first would cost system
- * calls on every write.
- */
-export function openCreating(path: string, flags: "w" | "a+"): number {
-  try {
-    return openSync(path, flags, FILE_MODE);
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-    ensureDir(dirname(path));
-    return openSync(path, flags, FILE_MODE);
-  }
-}
 
 /** Waits until the data of an open file is on disk. */
 export function syncFd(fd: number): Promise<void> {
@@ -62,14 +37,17 @@ export function writeAll(fd: number, data: Uint8Array): void {
 
 /**
  * Replaces `path` with `data` atomically, as Prosody does: write `path~`, then rename it over
- * `path`, so a reader sees the old or the new file, never a mix. With `durable`, the data is
- * fsynced before the rename and the directory after it, so the new file also survives a power
- * loss; without it a crash of the machine can lose the change (as with Prosody).
+ * `path`, so a reader sees the old or the new file, never a mix. The scratch file is created
+ * exclusively (a planted `path~` link is refused, never written through) and `path` must be a
+ * regular file or missing. With `durable`, the data is fsynced before the rename and the
+ * directory after it, so the new file also survives a power loss; without it a crash of the
+ * machine can lose the change (as with Prosody). The caller has checked the directories.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, durable: boolean): Promise<void> {
   const scratch = `${path}~`;
   const bytes = typeof data === "string" ? Buffer.from(data, "latin1") : data;
-  const fd = openCreating(scratch, "w");
+  checkReplaceable(path);
+  const fd = createScratch(scratch);
   try {
     writeAll(fd, bytes);
     if (durable) await fsyncAsync(fd);
@@ -87,7 +65,10 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, d
   if (durable) await syncDir(dirname(path));
 }
 
-/** Removes a file; a missing file is fine. Returns whether a file was removed. */
+/**
+ * Removes a file; a missing file is fine. Returns whether a file was removed. Unlinking a link
+ * removes the link, never its target; a directory fails (EISDIR).
+ */
 export async function removeFile(path: string, durable: boolean): Promise<boolean> {
   try {
     unlinkSync(path);
@@ -99,12 +80,23 @@ export async function removeFile(path: string, durable: boolean): Promise<boolea
   return true;
 }
 
-/** The file's bytes, or `undefined` when it does not exist. */
+/** The bytes of a regular file, or `undefined` when it does not exist. */
 export function readIfExists(path: string): Buffer | undefined {
+  const fd = openForReading(path);
+  if (fd === undefined) return undefined;
   try {
-    return readFileSync(path);
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The entries of a directory sorted by name (with their types, not followed); none when it is missing. */
+export async function listEntries(dir: string): Promise<Dirent[]> {
+  try {
+    return (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch (error) {
-    if (isNotFound(error)) return undefined;
+    if (isNotFound(error)) return [];
     throw error;
   }
 }

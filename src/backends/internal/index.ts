@@ -1,4 +1,3 @@
-import { readdir } from "node:fs/promises";
 import { uuidV7Id } from "../../archive/ids.js";
 import { prosodyVersionOf } from "../../contracts/prosody-version.js";
 import { IdSource } from "./ids.js";
@@ -10,7 +9,7 @@ import { internalArchive } from "./archive.js";
 import { writing, type InternalContext } from "./context.js";
 import { discoverStores } from "./discover.js";
 import { FileMutex } from "./file-mutex.js";
-import { isNotFound, removeFile } from "./files.js";
+import { listEntries, removeFile } from "./files.js";
 import { DEFAULT_INDEX_CACHE_ITEMS, IndexCache } from "./index-cache.js";
 import { internalKeyVal } from "./keyval.js";
 import { internalMap } from "./map.js";
@@ -107,18 +106,25 @@ export const createInternalBackend: BackendFactory = (options, backendContext): 
       const userFile = encodeChecked(user, "user");
       let stores: string[];
       try {
-        stores = (await readdir(layout.hostDir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+        // A linked store directory is kept in the list, so that the write check below refuses it
+        // by name rather than purge leaving the user's data in it.
+        const found = await listEntries(layout.hostDir);
+        stores = found.filter((e) => e.isDirectory() || e.isSymbolicLink()).map((e) => e.name);
       } catch (error) {
-        if (isNotFound(error)) return;
-        throw error;
+        throw storageError("backend-failure", `cannot list ${layout.hostDir}: ${(error as Error).message}`, { backend: "internal", cause: error });
       }
       for (const dir of stores) {
         for (const ext of ["dat", "lidx", "list"]) {
           const file = join(layout.hostDir, dir, `${userFile}.${ext}`);
-          await writing(ctx, file, async () => {
-            await removeFile(file, durable);
-            ctx.indexes.delete(file);
-          });
+          await writing(
+            ctx,
+            file,
+            async () => {
+              await removeFile(file, durable);
+              ctx.indexes.delete(file);
+            },
+            false,
+          );
         }
       }
     },

@@ -1,48 +1,68 @@
-import { readdir } from "node:fs/promises";
+import type { Dirent } from "node:fs";
 import { StorageError, storageError } from "../../errors.js";
 import type { KeyValStore, User } from "../../contracts/index.js";
 import type { Value } from "../../values/index.js";
 import { decodeDat, encodeDat } from "./codec.js";
-import { writing, type InternalContext } from "./context.js";
-import { isNotFound, readIfExists, removeFile, writeFileAtomic } from "./files.js";
+import { checkParents, writing, type InternalContext } from "./context.js";
+import { checkDirs, kindOf } from "./file-safety.js";
+import { listEntries, readIfExists, removeFile, writeFileAtomic } from "./files.js";
 import { decodeName } from "./names.js";
 
 /** Reads `store`'s `.dat` file of `user`; `undefined` when there is none. */
 export async function readDat(context: InternalContext, store: string, user: User): Promise<Value | undefined> {
   const file = context.layout.file(store, user, "dat");
+  if (!checkParents(context, file, false)) return undefined;
   let bytes: Buffer | undefined;
   try {
     bytes = readIfExists(file);
   } catch (error) {
+    if (error instanceof StorageError) throw error;
     throw storageError("backend-failure", `cannot read ${file}: ${(error as Error).message}`, { backend: "internal", cause: error });
   }
   return bytes === undefined ? undefined : decodeDat(bytes, file);
 }
 
-/** Replaces (or, for `undefined`, removes) `user`'s `.dat` file; the caller holds the file's turn. */
+/**
+ * Replaces (or, for `undefined`, removes) `user`'s `.dat` file; the caller holds the file's turn
+ * (see `writing`, which has checked the directories; a missing one is made here when writing).
+ */
 export async function writeDat(context: InternalContext, store: string, user: User, data: Value | undefined): Promise<void> {
   const file = context.layout.file(store, user, "dat");
   try {
     if (data === undefined) await removeFile(file, context.durable);
-    else await writeFileAtomic(file, encodeDat(data, file), context.durable);
+    else {
+      const bytes = encodeDat(data, file);
+      checkParents(context, file, true);
+      await writeFileAtomic(file, bytes, context.durable);
+    }
   } catch (error) {
     if (error instanceof StorageError) throw error;
     throw storageError("backend-failure", `cannot write ${file}: ${(error as Error).message}`, { backend: "internal", cause: error });
   }
 }
 
-/** The users with a file of the given kind in a store directory, decoded from the file names. */
+/**
+ * The users with a file of the given kind in a store directory, decoded from the file names.
+ * Only regular files count: a link, FIFO, socket or device is skipped with a warning, as
+ * reading it would be refused.
+ */
 export async function* usersWith(context: InternalContext, store: string, ext: ".dat" | ".list"): AsyncGenerator<string> {
   const dir = context.layout.storeDir(store);
-  let names: string[];
+  let entries: Dirent[];
   try {
-    names = await readdir(dir);
+    if (!checkDirs(context.layout.root, dir, false)) return;
+    entries = await listEntries(dir);
   } catch (error) {
-    if (isNotFound(error)) return;
+    if (error instanceof StorageError) throw error;
     throw storageError("backend-failure", `cannot list ${dir}: ${(error as Error).message}`, { backend: "internal", cause: error });
   }
-  for (const name of names.sort()) {
+  for (const entry of entries) {
+    const name = entry.name;
     if (!name.endsWith(ext) || name.length === ext.length) continue;
+    if (!entry.isFile()) {
+      context.logger.warn(`[internal] ignoring ${dir}/${name}: it is ${kindOf(entry)}, not a regular file`);
+      continue;
+    }
     const user = decodeName(name.slice(0, -ext.length));
     if (user === undefined || user === "") {
       context.logger.warn(`[internal] ignoring ${dir}/${name}: its name does not decode to a user name`);
@@ -58,7 +78,7 @@ export function internalKeyVal(context: InternalContext, store: string): KeyValS
     get: (user) => readDat(context, store, user),
     async set(user, data) {
       const file = context.layout.file(store, user, "dat");
-      await writing(context, file, () => writeDat(context, store, user, data ?? undefined));
+      await writing(context, file, () => writeDat(context, store, user, data ?? undefined), false);
     },
     users: () => usersWith(context, store, ".dat"),
   };

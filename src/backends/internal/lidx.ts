@@ -1,5 +1,6 @@
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, writeSync } from "node:fs";
-import { isNotFound, removeFile, syncFd, writeFileAtomic } from "./files.js";
+import { closeSync, existsSync, fstatSync, readSync, writeSync } from "node:fs";
+import { openForUpdate } from "./file-safety.js";
+import { readIfExists, removeFile, syncFd, writeFileAtomic } from "./files.js";
 
 /**
  * Prosody 13's `.lidx` file, the offset index it keeps beside a `.list` (util/datamanager.lua):
@@ -16,16 +17,15 @@ import { isNotFound, removeFile, syncFd, writeFileAtomic } from "./files.js";
 export const LIDX_MAGIC = 7767640n;
 const ENTRY = 8;
 
-/** What `.lidx` says: the end offset of every item, or `undefined` if it is missing or not an index. */
+/**
+ * What `.lidx` says: the end offset of every item, or `undefined` if it is missing or not an
+ * index — including one whose length is not a whole number of entries (trailing junk), which
+ * Prosody 13 would misread, so it is removed and rebuilt like any other wrong index.
+ */
 export function readLidx(path: string): number[] | undefined {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-  if (bytes.length < ENTRY || bytes.readBigUInt64LE(0) !== LIDX_MAGIC) return undefined;
+  const bytes = readIfExists(path);
+  if (bytes === undefined || bytes.length < ENTRY || bytes.length % ENTRY !== 0) return undefined;
+  if (bytes.readBigUInt64LE(0) !== LIDX_MAGIC) return undefined;
   const ends: number[] = [];
   for (let at = ENTRY; at + ENTRY <= bytes.length; at += ENTRY) ends.push(Number(bytes.readBigUInt64LE(at)));
   return ends;
@@ -59,13 +59,15 @@ export async function verifyLidx(path: string, ends: readonly number[], durable:
 export async function extendLidx(path: string, start: number, end: number, durable: boolean): Promise<void> {
   // Most lists have no index: find that out without the cost of a thrown ENOENT.
   if (!existsSync(path)) return;
-  let fd: number;
+  let fd: number | undefined;
   try {
-    fd = openSync(path, "r+");
-  } catch (error) {
-    if (isNotFound(error)) return;
-    throw error;
+    fd = openForUpdate(path);
+  } catch {
+    // Not a regular file (a link, say): not an index we can trust or extend.
+    await removeFile(path, durable);
+    return;
   }
+  if (fd === undefined) return;
   let valid = false;
   try {
     const { size } = fstatSync(fd);

@@ -1,7 +1,7 @@
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, readSync } from "node:fs";
 import { StorageError, storageError } from "../../errors.js";
 import { scanList } from "./codec.js";
-import { isNotFound, openCreating } from "./files.js";
+import { openForAppend, openForReading } from "./file-safety.js";
 import type { IndexCache } from "./index-cache.js";
 import { identityOf, ListIndex, sameIdentity, type FileIdentity } from "./list-index.js";
 import { verifyLidx } from "./lidx.js";
@@ -61,20 +61,23 @@ function extendIndex(path: string, fd: number, cached: ListIndex, identity: File
  * Brings the index of an open list up to date with the file the descriptor shows: kept as is when
  * size, mtime, ctime and inode are unchanged; extended by scanning only the new bytes when
  * the same file only grew (another process appended); rebuilt from the whole file otherwise.
+ * `writing` says the list is open for a write, which may also fix a stale `.lidx`.
  */
-async function currentIndex(path: string, fd: number, cache: IndexCache, durable: boolean): Promise<ListIndex> {
+async function currentIndex(path: string, fd: number, cache: IndexCache, durable: boolean, writing: boolean): Promise<ListIndex> {
   const identity = identityOf(fstatSync(fd));
   const cached = cache.get(path);
-  if (cached?.identity && sameIdentity(cached.identity, identity)) return cached;
-  if (cached && extendIndex(path, fd, cached, identity)) {
-    await afterExternalChange(path, cached, durable);
-    cache.set(path, cached);
-    return cached;
+  if (cached?.identity && sameIdentity(cached.identity, identity) && !(writing && cached.lidxUnchecked)) return cached;
+  let index: ListIndex;
+  if (cached && extendIndex(path, fd, cached, identity)) index = cached;
+  else if (cached?.identity && sameIdentity(cached.identity, identity)) index = cached;
+  else {
+    const scanned = scanWholeFile(path, fd, identity.size);
+    index = new ListIndex(identity, scanned.items, scanned.end);
+    index.endsWithNewline = scanned.end === 0 || readRange(fd, scanned.end - 1, scanned.end)[0] === 0x0a;
   }
-  const scanned = scanWholeFile(path, fd, identity.size);
-  const index = new ListIndex(identity, scanned.items, scanned.end);
-  index.endsWithNewline = scanned.end === 0 || readRange(fd, scanned.end - 1, scanned.end)[0] === 0x0a;
-  await afterExternalChange(path, index, durable);
+  // A read never writes (the directory may be read-only): a stale `.lidx` is checked by the next write.
+  index.lidxUnchecked = !writing;
+  if (writing) await afterExternalChange(path, index, durable);
   cache.set(path, index);
   return index;
 }
@@ -121,22 +124,23 @@ async function afterExternalChange(path: string, index: ListIndex, durable: bool
 
 /**
  * Opens a list for reading (`create` false: a missing file gives an empty index and no descriptor)
- * or for appending (`create` true: the file and its directory are made, mode 0640/0750).
+ * or for appending (`create` true: the file is made, mode 0640, in the directory the caller made).
+ * Only a regular file is opened, never through a link (see file-safety.ts).
  * The caller closes it with {@link closeList}.
  */
 export async function openList(path: string, cache: IndexCache, create: boolean, durable: boolean): Promise<OpenList> {
-  let fd: number;
+  let fd: number | undefined;
   try {
-    fd = create ? openCreating(path, "a+") : openSync(path, "r");
+    fd = create ? openForAppend(path) : openForReading(path);
   } catch (error) {
-    if (!create && isNotFound(error)) {
-      cache.delete(path);
-      return { path, fd: undefined, index: new ListIndex(undefined) };
-    }
     throw failure(path, "open", error);
   }
+  if (fd === undefined) {
+    cache.delete(path);
+    return { path, fd: undefined, index: new ListIndex(undefined) };
+  }
   try {
-    return { path, fd, index: await currentIndex(path, fd, cache, durable) };
+    return { path, fd, index: await currentIndex(path, fd, cache, durable, create) };
   } catch (error) {
     closeSync(fd);
     throw failure(path, "read", error);

@@ -44,6 +44,11 @@ export class ListIndex {
   end = 0;
   /** False when the last complete item is not followed by a newline (a file not written by us or Prosody). */
   endsWithNewline = true;
+  /**
+   * True when a read built this index from the file without checking Prosody 13's `.lidx`
+   * against it (reads never write): the next write checks it.
+   */
+  lidxUnchecked = false;
   /** True while `when` never decreases in archive order, so time ranges can be binary-searched. */
   whenSorted = true;
   readonly #positions = new Map<string, number>();

@@ -16,7 +16,7 @@ export function internalMap(context: InternalContext, store: string): MapStore {
       const table = new LuaTable(current !== undefined && isTable(current) ? tablePairs(current) : []);
       if (!change(table)) return;
       await writeDat(context, store, user, table.size === 0 ? undefined : tableFromPairs(table));
-    });
+    }, false);
   }
 
   async function lookup(user: User, key: string): Promise<Value | undefined> {
