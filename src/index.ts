@@ -26,6 +26,7 @@ export {
   valuesEqual,
   copyValue,
   normalizeValue,
+  MAX_DEPTH,
   isTable,
   tablePairs,
   tableFromPairs,

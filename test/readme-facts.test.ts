@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it, type TestContext } from "node:test";
 import pg from "pg";
-import { Element, StorageManager, stores, type StorageConfig } from "../src/index.js";
+import { Element, MAX_DEPTH, StorageManager, stores, type StorageConfig, type Value } from "../src/index.js";
 import { unguardedBackend } from "../src/manager/manager.js";
 import { rejectsWith } from "./conformance/index.js";
 import { needService } from "./helpers/services.js";
@@ -43,6 +43,22 @@ describe("README: defaults and limits", () => {
     const { sm } = await manager(t, (data_path) => ({ data_path }));
     await (await sm.open("example.com", "s".repeat(249))).set("juliet", { a: 1 });
     await rejectsWith(sm.open("example.com", "s".repeat(250)).then((kv) => kv.set("juliet", { a: 1 })), "invalid-input");
+  });
+
+  it("values nest at most MAX_DEPTH = 190 Lua table levels (a map value starts one down); -0 reads back as -0", async (t) => {
+    assert.equal(MAX_DEPTH, 190);
+    const nested = (levels: number): Value => (levels === 0 ? "leaf" : { k: nested(levels - 1) });
+    for (const storage of ["internal", "memory"] as const) {
+      const { sm } = await manager(t, (data_path) => ({ data_path, storage }));
+      const kv = await sm.open("example.com", "deep");
+      await kv.set("juliet", nested(190));
+      await rejectsWith(kv.set("romeo", nested(191)), "unsupported-datatype");
+      const map = await sm.open("example.com", "deepmap", "map");
+      await map.set("juliet", "k", nested(189));
+      await rejectsWith(map.set("juliet", "k", nested(190)), "unsupported-datatype");
+      await kv.set("zero", { z: -0 });
+      assert.ok(Object.is(((await kv.get("zero")) as { z: number }).z, -0), storage);
+    }
   });
 
   it("accounts: `default_iteration_count` is 10000", async (t) => {

@@ -59,13 +59,14 @@ function dataOrDelete(data: unknown, what: string): Value | undefined {
   return isEmptyTable(value) ? undefined : value;
 }
 
+/** Map values are fields of the user's record, so they are checked one table level in. */
 function checkKeyValues(values: unknown): Record<string, Value | Remove> {
   if (typeof values !== "object" || values === null || Array.isArray(values)) {
     throw storageError("invalid-input", `values must be an object of key = value, got ${describe(values)}`);
   }
   const out = emptyDictionary<Value | Remove>();
   for (const [key, value] of Object.entries(values)) {
-    out[key] = value === REMOVE || value === undefined || value === null ? REMOVE : normalizeValue(value, `values[${JSON.stringify(key)}]`);
+    out[key] = value === REMOVE || value === undefined || value === null ? REMOVE : normalizeValue(value, `values[${JSON.stringify(key)}]`, 1);
   }
   return out;
 }
@@ -90,7 +91,7 @@ export function guardMap(inner: MapStore, label: GuardLabel): MapStore {
       call(label, "set", () => {
         checkUser(user);
         checkKey(key);
-        return inner.set(user, key, value === undefined || value === null ? undefined : normalizeValue(value, `value`));
+        return inner.set(user, key, value === undefined || value === null ? undefined : normalizeValue(value, "value", 1));
       }),
     setKeys: (user, values) => call(label, "setKeys", () => (checkUser(user), inner.setKeys(user, checkKeyValues(values)))),
     getAll: (key) => call(label, "getAll", async () => (checkMapWideKey(key), asDictionary(await inner.getAll(key)))),
@@ -109,7 +110,7 @@ export function guardKeyValPlus(inner: KeyValPlusStore, label: GuardLabel): KeyV
       call(label, "setKey", () => {
         checkUser(user);
         checkKey(key);
-        return inner.setKey(user, key, value === undefined || value === null ? undefined : normalizeValue(value, "value"));
+        return inner.setKey(user, key, value === undefined || value === null ? undefined : normalizeValue(value, "value", 1));
       }),
     setKeys: (user, values) => call(label, "setKeys", () => (checkUser(user), inner.setKeys(user, checkKeyValues(values)))),
     getKeyFromAll: (key) =>

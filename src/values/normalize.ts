@@ -4,8 +4,16 @@ import { LuaTable, isPlainObject, type LuaKey, type Value } from "./types.js";
 import { stringFromBytes, tableFromPairs, tablePairs } from "./table.js";
 import { setField } from "./dictionary.js";
 
-/** How deep values may nest; the file and SQL codecs use the same limit. */
-export const MAX_DEPTH = 200;
+/**
+ * How deep a stored value may nest, counted as the Lua tables Prosody's serializer writes for it:
+ * a table is one level, an XML element one level plus one for its `attr` table. Lua 5.4's
+ * parser gives up ("C stack overflow") at 197 levels, less inside Prosody's call stack, so a
+ * deeper `.dat` or `.list` file could not be loaded by Prosody. Every store checks values
+ * against this one limit on the way in (see `normalizeValue`), and the Lua and JSON codecs
+ * read and write exactly this much, so whatever one backend accepts every other does too and a
+ * migration never fails on depth.
+ */
+export const MAX_DEPTH = 190;
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -44,6 +52,8 @@ function normalizeBigint(value: bigint, where: string): number | bigint {
 
 function normalizeElement(element: Element, where: string, depth: number): Element {
   if (typeof element.name !== "string" || element.name === "") reject(where, "an element without a name");
+  // The element's table is level depth + 1, its attr table depth + 2.
+  if (depth + 2 > MAX_DEPTH) reject(where, `XML nested deeper than ${MAX_DEPTH} levels`);
   const attrs: Record<string, string> = {};
   for (const [name, attr] of Object.entries(element.attrs ?? {})) {
     if (attr === undefined || attr === null) continue;
@@ -55,7 +65,6 @@ function normalizeElement(element: Element, where: string, depth: number): Eleme
     if (typeof child === "string") {
       copy.children.push(checkString(child, where));
     } else if (child instanceof Element) {
-      if (depth >= MAX_DEPTH) reject(where, `XML nested deeper than ${MAX_DEPTH}`);
       const inner = normalizeElement(child, `${where}/${child.name}`, depth + 1);
       inner.parent = copy;
       copy.children.push(inner);
@@ -71,9 +80,11 @@ function normalizeElement(element: Element, where: string, depth: number): Eleme
  * canonical form (see {@link Value}): tables re-shaped by their keys, valid-UTF-8 byte strings
  * as strings, safe bigints as numbers. Throws `unsupported-datatype` naming the offending path.
  * Stores call it on the way in and on the way out, so callers never share a reference with them.
+ * `storedIn` is how many tables the store keeps the value inside (1 for a map value, which is a
+ * field of the user's record), counted against {@link MAX_DEPTH}.
  */
-export function normalizeValue(value: unknown, where = "value"): Value {
-  return walk(value, where, 0, new Set());
+export function normalizeValue(value: unknown, where = "value", storedIn = 0): Value {
+  return walk(value, where, storedIn, new Set());
 }
 
 /**
@@ -114,7 +125,7 @@ function walk(value: unknown, where: Path | string, depth: number, ancestors: Se
     return reject(pathText(where), `an object of class ${value.constructor?.name ?? "unknown"}`);
   }
   if (ancestors.has(value)) reject(pathText(where), "a table that contains itself");
-  if (depth >= MAX_DEPTH) reject(pathText(where), `a table nested deeper than ${MAX_DEPTH}`);
+  if (depth >= MAX_DEPTH) reject(pathText(where), `a table nested deeper than ${MAX_DEPTH} levels`);
   ancestors.add(value);
   let copy: Value;
   if (isObject) copy = walkObject(value as Record<string, unknown>, where, depth, ancestors);

@@ -4,6 +4,7 @@ import { conformanceCounts, type ConformanceTarget } from "./context.js";
 import { keyvalTests } from "./keyval.js";
 import { mapTests } from "./map.js";
 import { purgeTests } from "./purge.js";
+import { valueTests } from "./values.js";
 
 export type { ConformanceTarget, TestEnv } from "./context.js";
 export { withEnv, assertValue, rejectsWith, collect } from "./context.js";
@@ -20,6 +21,7 @@ export function runConformance(target: ConformanceTarget): void {
     mapTests(target);
     archiveTests(target);
     purgeTests(target);
+    valueTests(target);
     after(() => {
       const counts = conformanceCounts.get(target.name);
       if (counts) console.log(`conformance suite on ${target.name}: ${counts.passed} of ${counts.passed + counts.failed} tests passed`);

@@ -56,10 +56,11 @@ class JsonReader {
     this.#at = WHITESPACE.lastIndex;
   }
 
+  /** A value inside `depth` tables; a table here is level depth + 1 (see MAX_DEPTH). */
   #value(depth: number): Value {
-    if (depth > MAX_DEPTH) this.#fail(`nested deeper than ${MAX_DEPTH}`);
     this.#skip();
     const ch = this.#text[this.#at];
+    if ((ch === "{" || ch === "[") && depth >= MAX_DEPTH) this.#fail(`tables nested deeper than ${MAX_DEPTH}`);
     switch (ch) {
       case "{":
         return this.#object(depth);

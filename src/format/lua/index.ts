@@ -1,4 +1,4 @@
-export { serializeValue, serializeDatFile, serializeListItem, quoteString, formatNumber, WRITE_MAX_DEPTH } from "./serialize.js";
+export { serializeValue, serializeDatFile, serializeListItem, quoteString, formatNumber } from "./serialize.js";
 export { formatFloat18g } from "./format-float.js";
 export { parseDatFile } from "./parse.js";
 export {

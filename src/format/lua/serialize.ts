@@ -5,14 +5,8 @@
  */
 import { Element } from "ltx";
 import { storageError } from "../../errors.js";
-import { LuaTable, setField, type LuaKey, type Value, type ValueObject } from "../../values/index.js";
+import { LuaTable, MAX_DEPTH, setField, type LuaKey, type Value, type ValueObject } from "../../values/index.js";
 import { formatFloat18g } from "./format-float.js";
-
-/**
- * How deep tables may nest in what we write. Lua 5.4's parser gives up ("C stack overflow")
- * a little below 200 levels, so anything deeper would be a file Prosody cannot load.
- */
-export const WRITE_MAX_DEPTH = 190;
 
 /** The escape of every byte that cannot stand for itself inside a double-quoted string. */
 const BYTE_ESCAPES: string[] = (() => {
@@ -84,7 +78,9 @@ export function quoteString(text: string | Uint8Array): string {
 /** A number as Prosody writes it: `%d` for integers, `%.18g` for floats, `(1/0)` style for the rest. */
 export function formatNumber(value: number | bigint): string {
   if (typeof value === "bigint") return value.toString();
-  if (Number.isSafeInteger(value)) return Object.is(value, -0) ? "-0" : String(value);
+  // Prosody writes the float -0 as "-0", which Lua 5.3+ reads back as the integer 0; "-0.0"
+  // stays -0 in every Lua (and here), as the JSON codec writes it for the SQL backends.
+  if (Number.isSafeInteger(value)) return Object.is(value, -0) ? "-0.0" : String(value);
   if (value === Infinity) return "(1/0)";
   if (value === -Infinity) return "(-1/0)";
   if (Number.isNaN(value)) return "(0/0)";
@@ -135,8 +131,9 @@ class TableWriter {
       this.out.push(formatScalar(value, this.where));
       return;
     }
-    if (depth > WRITE_MAX_DEPTH) {
-      throw storageError("unsupported-datatype", `tables nested deeper than ${WRITE_MAX_DEPTH} cannot be written as Lua`, { object: this.where });
+    // The values layer admits nothing deeper (see MAX_DEPTH); this guards writes that bypass it.
+    if (depth > MAX_DEPTH) {
+      throw storageError("unsupported-datatype", `tables nested deeper than ${MAX_DEPTH} cannot be written as Lua`, { object: this.where });
     }
     const out = this.out;
     const mark = out.length;

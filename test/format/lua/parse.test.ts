@@ -147,7 +147,7 @@ describe("lua parse: tables", () => {
   it("limits nesting instead of overflowing the stack", () => {
     const ok = "{".repeat(MAX_DEPTH) + "}".repeat(MAX_DEPTH);
     assert.ok(read(ok) !== undefined);
-    assertFails(`return ${"{".repeat(MAX_DEPTH + 1)}${"}".repeat(MAX_DEPTH + 1)};`, /nested deeper than 200 at line 1/);
+    assertFails(`return ${"{".repeat(MAX_DEPTH + 1)}${"}".repeat(MAX_DEPTH + 1)};`, new RegExp(`nested deeper than ${MAX_DEPTH} at line 1`));
     assertFails(`return ${"(".repeat(100000)}1${")".repeat(100000)};`, /nested deeper/);
     assertFails(`return ${"{".repeat(100000)};`, /nested deeper/);
     assert.equal(read(`${"- ".repeat(100001)}1`), -1);

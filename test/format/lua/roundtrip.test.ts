@@ -50,10 +50,10 @@ describe("lua codec round trip (property)", () => {
       fc.property(value, (v) => {
         const first = serializeValue(v);
         const second = serializeValue(reread(first));
-        // Elements come back as tables written in the same shape; the differences allowed are
-        // Lua's own, as Prosody writes: -9223372036854775808 reads back as a float, and the
-        // float -0 (written "-0") as the integer 0
-        const luaChanges = first.includes("-9223372036854775808") || /-0(;|$)/.test(first);
+        // Elements come back as tables written in the same shape; the difference allowed is
+        // Lua's own: -9223372036854775808 reads back as a float. (-0 is written "-0.0", which
+        // reads back as -0; Prosody's "-0" would read back as the integer 0.)
+        const luaChanges = first.includes("-9223372036854775808");
         if (!luaChanges) assert.equal(second, serializeValue(withElementsAsTables(v)));
         assert.equal(serializeValue(reread(second)), second);
       }),

@@ -39,6 +39,14 @@ describe("lua serialize", () => {
     assert.equal(formatFloat18g(-0), "-0");
   });
 
+  it("writes -0 as -0.0, which Lua reads back as -0 (Prosody's \"-0\" reads back as the integer 0)", (t) => {
+    assert.equal(serializeValue(-0), "-0.0");
+    assert.equal(serializeDatFile({ z: -0 }), 'return {\n\t["z"] = -0.0;\n};\n');
+    if (!needService(t, "lua5.4 with Prosody's libraries", luaAvailable)) return;
+    const script = `for _, text in ipairs({ "-0.0", "-0" }) do local v = load("return " .. text)(); io.write(text, "=", math.type(v), ":", tostring(1 / v), " ") end`;
+    assert.equal(runLua(script).toString(), "-0.0=float:-inf -0=integer:inf ");
+  });
+
   it("writes tables tab-indented, array part first, every key bracketed", () => {
     const value = LuaTable.from({ end: "kw", b: [1, "x"] }, [[false, {}], [1, "one"], [2, "two"], [4, "four"], [1.5, 2]]);
     assert.equal(
