@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { link, mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { link, lstat, mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -69,6 +69,27 @@ describe("internal: nothing inside data_path is followed for writing", () => {
         assert.equal(await exists(target), false, "append created the link's target");
         await refuses(archive.find("bob"), list);
       }),
+    ));
+
+  it("replaces a linked .lidx by a real one in a Prosody 13 deployment, leaving the link's target alone", () =>
+    withOutside(async (dir, outside) =>
+      withManagerOn(
+        dir,
+        async (sm) => {
+          const archive = await sm.open("example.com", "archive", "archive");
+          await archive.append("juliet", "k0", chat("first"), T0);
+          // Planted after the first append: the list is indexed and its .lidx known to be right.
+          const lidx = join(dir, HOST, "archive", "juliet.lidx");
+          await rm(lidx);
+          const target = join(outside, "juliet.lidx");
+          await symlink(target, lidx);
+          await archive.append("juliet", "k1", chat("second"), T0 + 1);
+          assert.deepEqual(await bodies(await archive.find("juliet")), ["first", "second"]);
+          assert.equal(await exists(target), false, "nothing written through the link");
+          assert.ok((await lstat(lidx)).isFile(), "a real index in its place");
+        },
+        { prosody_version: "13" },
+      ),
     ));
 
   it("refuses a data file that is a link, for writing and removal as for reading", () =>

@@ -1,5 +1,5 @@
 import { closeSync, existsSync, fstatSync, readSync, writeSync } from "node:fs";
-import { openForUpdate } from "./file-safety.js";
+import { checkReplaceable, openForUpdate } from "./file-safety.js";
 import { readIfExists, removeFile, syncFd, writeFileAtomic } from "./files.js";
 
 /**
@@ -95,6 +95,13 @@ export async function writeLidx(path: string, ends: readonly number[], durable: 
   const bytes = Buffer.alloc(ENTRY * (ends.length + 1));
   bytes.writeBigUInt64LE(LIDX_MAGIC, 0);
   ends.forEach((end, i) => bytes.writeBigUInt64LE(BigInt(end), ENTRY * (i + 1)));
+  try {
+    checkReplaceable(path);
+  } catch {
+    // A link (or FIFO…) where the index belongs, planted or dangling: the index is ours to
+    // rebuild, and unlinking the name never touches what a link points to.
+    await removeFile(path, durable);
+  }
   await writeFileAtomic(path, bytes, durable);
 }
 
