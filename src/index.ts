@@ -45,6 +45,8 @@ export type { PrivateXmlStore } from "./stores/private.js";
 export type { BlocklistStore, BlockedJid } from "./stores/blocklist.js";
 export type { PrivacyStore, PrivacyLists, PrivacyList, PrivacyItem, PrivacyStanzaKind } from "./stores/privacy.js";
 export type { AccountDetailsStore, AccountDetails } from "./stores/account-details.js";
+export type { AccountRolesStore, AccountRoles } from "./stores/account-roles.js";
+export { PROSODY_ROLE_PRIORITY } from "./stores/account-roles.js";
 export type { MessageArchive, PersonalArchive } from "./stores/message-archive.js";
 export type { MamPrefs, MamPrefsStore } from "./stores/mam-prefs.js";
 export type { OfflineStore } from "./stores/offline.js";

@@ -6,6 +6,8 @@ import type { DataSource } from "./data-source.js";
 import { discoverStores, type StoreRef } from "./discover.js";
 import { selectStores, type Selection } from "./select.js";
 import { usersOf } from "./users.js";
+import type { ProsodyVersionName } from "./prosody-target.js";
+import { RolesMigration, type RolesReport } from "./roles-migration.js";
 
 /** Something that could not be moved (with `keepGoing`), or the failure that stopped the run. */
 export interface MigrationFailure {
@@ -31,6 +33,8 @@ export interface MigrationReport {
   keyvalItems: number;
   archiveItems: number;
   failures: MigrationFailure[];
+  /** Prosody 0.12 roles written as 13's `account_roles` (only when the target is 13 and had some). */
+  roles?: RolesReport;
   seconds: number;
 }
 
@@ -54,6 +58,12 @@ export interface MigrateOptions {
   progress?: MigrationProgress;
   /** Archive items read and written per page. */
   pageSize?: number;
+  /**
+   * The Prosody version the target serves; without it, each host's `prosody_version` option,
+   * else detected from the target's data (see `prosodyVersionOfTarget`). For "13", 0.12's
+   * `roles` records are also written as 13's `account_roles`.
+   */
+  targetVersion?: ProsodyVersionName;
 }
 
 interface Unit {
@@ -120,6 +130,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrationReport>
   const users = new Set<string>();
   const stores = new Set<string>();
   const writer = new TargetWriter(to.manager, fail);
+  const roles = new RolesMigration(options.targetVersion);
   for (const { ref, user } of units) {
     let moved = 0;
     try {
@@ -127,6 +138,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrationReport>
         const value = await (await from.manager.open(ref.host, ref.store)).get(user);
         if (value !== undefined) {
           await writer.keyval(ref, user, value);
+          roles.saw(ref, user, value);
           moved = 1;
           report.keyvalItems++;
           progress?.moved?.(1);
@@ -151,6 +163,9 @@ export async function migrate(options: MigrateOptions): Promise<MigrationReport>
     progress?.unitDone?.(ref, user);
   }
   await writer.flush();
+  const converted = await roles.finish(from, to, writer, fail);
+  await writer.flush();
+  if (converted) report.roles = converted;
   report.hosts = hosts.size;
   report.users = users.size;
   report.stores = stores.size;

@@ -2,6 +2,7 @@ import type { CoreManager } from "../manager/manager.js";
 import { checkName } from "../manager/validate.js";
 import { accountStore, type AccountStore } from "./accounts.js";
 import { accountDetailsStore, type AccountDetailsStore } from "./account-details.js";
+import { accountRolesStore, type AccountRolesStore } from "./account-roles.js";
 import { blocklistStore, type BlocklistStore } from "./blocklist.js";
 import type { StoreScope } from "./common.js";
 import { personalArchive, mucLog, type MessageArchive, type PersonalArchive } from "./message-archive.js";
@@ -29,6 +30,8 @@ export interface TypedStores {
   privacy(host: string): PrivacyStore;
   /** Registration details (mod_register's `account_details`). */
   accountDetails(host: string): AccountDetailsStore;
+  /** Prosody 13's roles of `host`'s users (mod_authz_internal's `account_roles`). */
+  accountRoles(host: string): AccountRolesStore;
   /** Users' message archives (mod_mam's `archive`) with XEP-0313 queries, quota and expiry. */
   messageArchive(host: string): PersonalArchive;
   /** MUC room logs (mod_muc_mam's `muc_log`) of a MUC host. */
@@ -51,6 +54,7 @@ const MAKERS: { [K in keyof TypedStores]: (scope: StoreScope) => ReturnType<Type
   blocklist: blocklistStore,
   privacy: privacyStore,
   accountDetails: accountDetailsStore,
+  accountRoles: accountRolesStore,
   messageArchive: personalArchive,
   mucLog,
   offline: offlineStore,

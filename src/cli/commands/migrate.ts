@@ -4,6 +4,8 @@ import { checkSourceExists, parseSource, sqlSourceKind, type Source } from "../.
 import type { StoreSpec } from "../../config/store-spec.js";
 import { openSource } from "../../jobs/data-source.js";
 import { migrate, type MigrationReport } from "../../jobs/migrate.js";
+import { PROSODY_VERSION_NAMES, type ProsodyVersionName } from "../../jobs/prosody-target.js";
+import { rolesSummary } from "../../jobs/roles-migration.js";
 import type { Selection } from "../../jobs/select.js";
 import { verifySources, type VerifyReport } from "../../jobs/verify.js";
 import { parseArgs, UsageError, type ArgSpec } from "../args.js";
@@ -29,6 +31,11 @@ Options:
                       INPUT and OUTPUT name its sections (default: input output)
   --host HOST         only this host (repeatable)
   --store S[:TYPE]    only this store, TYPE keyval, map, archive or pubsub (repeatable)
+  --target-version V  the Prosody the target serves, 0.12 or 13 (default: the target's
+                      prosody_version option, else 13 when its data has stores only 13
+                      writes, such as account_roles); for 13, 0.12's roles are converted
+                      to account_roles (highest of operator > admin > member > registered
+                      > guest primary, the others secondary) and listed in the summary
   --keep-going        record what fails, skip it and go on (exit status 1 at the end)
   --verify            afterwards compare the dumps of source and target (exit 1 on a difference)
   --json              print the summary as JSON
@@ -43,6 +50,7 @@ export interface MigrateCliOptions {
   hosts: string[];
   stores: StoreSpec[];
   keepGoing: boolean;
+  targetVersion?: ProsodyVersionName;
   verify: boolean;
   json: boolean;
   quiet: boolean;
@@ -51,7 +59,7 @@ export interface MigrateCliOptions {
 const spec: ArgSpec = {
   options: {
     from: "value", to: "value", config: "value", host: "list", store: "list",
-    "keep-going": "flag", verify: "flag", json: "flag", quiet: "flag",
+    "target-version": "value", "keep-going": "flag", verify: "flag", json: "flag", quiet: "flag",
   },
   short: { q: "quiet" },
   positional: { min: 0, max: 2, names: ["INPUT", "OUTPUT"] },
@@ -70,9 +78,14 @@ export function parse(argv: string[]): MigrateCliOptions {
     if (args.positional.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positional[0])} (INPUT OUTPUT go with --config)`);
     if (from === undefined || to === undefined) throw new UsageError("--from and --to are required (or --config)");
   }
+  const targetVersion = args.values.get("target-version");
+  if (targetVersion !== undefined && !(PROSODY_VERSION_NAMES as readonly string[]).includes(targetVersion)) {
+    throw new UsageError(`--target-version must be ${PROSODY_VERSION_NAMES.join(" or ")}, got ${JSON.stringify(targetVersion)}`);
+  }
   return {
     from,
     to,
+    targetVersion: targetVersion as ProsodyVersionName | undefined,
     config: config === undefined ? undefined : { file: config, input: args.positional[0] ?? "input", output: args.positional[1] ?? "output" },
     hosts: args.lists.get("host") ?? [],
     stores: storeOptions(args.lists.get("store")),
@@ -124,13 +137,16 @@ function summaryText(report: MigrationReport, verified: VerifyReport | undefined
     `  items:    ${report.items} (${report.keyvalItems} keyval, ${report.archiveItems} archive)`,
     `  failures: ${report.failures.length}`,
     ...report.failures.map((f) => `    ${f.error}`),
+    ...(report.roles ? rolesSummary(report.roles) : []),
   ];
   if (verified) lines.push(`  verify:   ${verified.equal ? `dumps identical (${verified.lines} lines)` : `dumps differ at line ${verified.difference!.line}`}`);
   return `${lines.join("\n")}\n`;
 }
 
 export async function run(options: MigrateCliOptions, io: CliIO): Promise<number> {
-  const { from: fromSource, to: toSource, perHost } = resolveSources(options, io);
+  const { from: fromSource, to: given, perHost } = resolveSources(options, io);
+  // The target's backends are told too, so that they write that version's forms.
+  const toSource = options.targetVersion ? { ...given, config: { ...given.config, prosody_version: options.targetVersion } } : given;
   if (sameStorage(fromSource, toSource)) throw new ConfigError(`source and target are the same storage (${fromSource.label}, ${toSource.label})`);
   checkSourceExists(fromSource);
   const selection: Selection = { hosts: options.hosts, stores: options.stores, perHost };
@@ -140,7 +156,7 @@ export async function run(options: MigrateCliOptions, io: CliIO): Promise<number
     const progress = options.quiet ? undefined : progressReporter({ write: io.err, isTTY: io.errIsTTY ?? false });
     let report: MigrationReport;
     try {
-      report = await migrate({ from, to, selection, keepGoing: options.keepGoing, progress });
+      report = await migrate({ from, to, selection, keepGoing: options.keepGoing, progress, targetVersion: options.targetVersion });
     } finally {
       progress?.finish();
     }
