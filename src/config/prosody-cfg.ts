@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { dirname, resolve, basename } from "node:path";
 import { ConfigError, configErrorAt } from "./errors.js";
+import { callFileFunction } from "./file-functions.js";
 import { interpretChunk, type LuaValue } from "./lua/interpret.js";
 
 /** One `VirtualHost "name"` or `Component "name" "module"` section. */
@@ -47,7 +48,8 @@ function onlyString(args: LuaValue[] | undefined, message: string, path: string,
 /**
  * Reads a Prosody configuration file the way Prosody's configmanager understands it, without
  * running it: global options, `VirtualHost`/`Host`/`Component` sections (with or without an
- * options table), `Include` (wildcards too), and `ENV_NAME` variables. Options are recorded with
+ * options table), `Include` (wildcards too), `ENV_NAME` variables, and Prosody 13's `FileContents`,
+ * `FileLine`, `FileLines` and `Credential` (see file-functions.ts). Options are recorded with
  * where they were set; statements that need Lua to run are errors naming the line.
  */
 export function readProsodyConfig(file: string, options: ReadProsodyConfigOptions = {}): ProsodyConfigFile {
@@ -90,6 +92,12 @@ export function readProsodyConfig(file: string, options: ReadProsodyConfigOption
       global(name) {
         if (name.startsWith("ENV_")) return env[name.slice(4)];
         return undefined; // Prosody's config reads Lua globals here, never options: an unknown name is nil.
+      },
+      callValue(name, args, line) {
+        const called = callFileFunction(name, args, { file: path, line, dir: dirname(path), env });
+        if (called) return called.value;
+        if (name === "RunScript") throw configErrorAt(path, line, "RunScript runs Lua code, which xmppstore does not do");
+        throw configErrorAt(path, line, `function calls are not understood in values, ${name}() included (xmppstore reads configuration without running it)`);
       },
       call(name, argLists, line) {
         switch (name) {

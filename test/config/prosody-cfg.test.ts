@@ -8,8 +8,15 @@ import { readProsodyConfig } from "../../src/config/prosody-cfg.js";
 import { prosodyStorageConfig } from "../../src/config/prosody-storage.js";
 import { ConfigError } from "../../src/config/errors.js";
 import { LuaTable } from "../../src/values/index.js";
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { LUA } from "../helpers/prosody.js";
+import { needService } from "../helpers/services.js";
 
 const fixtures = fileURLToPath(new URL("./fixtures/", import.meta.url));
+const PROSODY13 = process.env.XS_PROSODY13 ?? join(homedir(), ".cache", "prosody13");
+const PROSODY13_CONFIG_SCRIPT = fileURLToPath(new URL("./prosody13-config.lua", import.meta.url));
 
 async function withConfig(files: Record<string, string>, fn: (dir: string) => void | Promise<void>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "xs-cfg-"));
@@ -176,4 +183,77 @@ test("Include with a wildcard reads matching files in name order; included secti
       assert.equal(file.hosts.get("a.example")!.options.get("storage")?.value, "memory");
     },
   );
+});
+
+/** What Prosody 13's own configmanager reads from a file: option name → JSON text, or the error. */
+function readWithProsody13(file: string, names: string[], env: Record<string, string>): Record<string, string> {
+  const result = spawnSync(LUA, [PROSODY13_CONFIG_SCRIPT, file, ...names], {
+    encoding: "utf8",
+    env: { PATH: process.env.PATH, PROSODY_SRCDIR: PROSODY13, ...env },
+  });
+  assert.equal(result.status, 0, result.stderr);
+  return Object.fromEntries(result.stdout.trim().split("\n").map((line) => line.split("\t") as [string, string]));
+}
+
+test("Prosody 13's FileContents, FileLine, FileLines and Credential read as 13 reads them", async (t) => {
+  const files = {
+    "etc/sub/p.cfg.lua": [
+      `contents = FileContents("lines.txt")`,
+      `first = FileLine "lines.txt"`,
+      `lines = FileLines("./lines.txt")`,
+      `none = FileLines("../empty.txt")`,
+      `password = Credential("db")`,
+      `sql = { driver = "PostgreSQL", database = "prosody", password = Credential "db" }`,
+      `storage = "sql"`,
+      `VirtualHost "example.com"`,
+      `  key = FileLine("/ABS/etc/key.txt")`,
+    ].join("\n"),
+    "etc/sub/lines.txt": "line1\r\nline2\n\nlïne4",
+    "etc/empty.txt": "",
+    "etc/key.txt": "k\n",
+    "creds/db": "s3cret\n",
+  };
+  await withConfig(files, async (dir) => {
+    const file = join(dir, "etc/sub/p.cfg.lua");
+    await writeFile(file, files["etc/sub/p.cfg.lua"].replace("/ABS", dir));
+    const env = { CREDENTIALS_DIRECTORY: join(dir, "creds") };
+    const ours = readProsodyConfig(file, { env });
+    assert.equal(optionValue(ours, null, "contents"), "line1\r\nline2\n\nlïne4");
+    assert.equal(optionValue(ours, null, "first"), "line1\r");
+    assert.deepEqual(optionValue(ours, null, "lines"), ["line1\r", "line2", "", "lïne4"]);
+    assert.deepEqual(optionValue(ours, null, "none"), []);
+    assert.equal(optionValue(ours, null, "password"), "s3cret\n");
+    assert.equal(optionValue(ours, "example.com", "key"), "k");
+    const storage = prosodyStorageConfig(ours);
+    assert.deepEqual(storage.config.sql, { driver: "PostgreSQL", database: "prosody", password: "s3cret\n" });
+
+    if (!needService(t, "prosody 13", existsSync(join(PROSODY13, "loader.lua")) && existsSync(LUA), "bash /work/shared/prosody13/build.sh")) return;
+    const names = ["contents", "first", "lines", "password"];
+    const theirs = readWithProsody13(file, names, env);
+    for (const name of names) assert.equal(JSON.stringify(optionValue(ours, null, name)), theirs[name], name);
+  });
+});
+
+test("Credential without $CREDENTIALS_DIRECTORY is 13's error; file errors and RunScript in values name the line", async (t) => {
+  const cases: Array<[string, RegExp]> = [
+    [`x = 1\nsql = { password = Credential("db") }\n`, /p\.cfg\.lua:2: Credential\(\) requires the \$CREDENTIALS_DIRECTORY environment variable to be set/],
+    [`x = FileContents("nope")\n`, /p\.cfg\.lua:1: FileContents: .*\/nope: No such file or directory/],
+    [`x = FileLine("empty")\n`, /p\.cfg\.lua:1: FileLine: .*\/empty is empty/],
+    [`x = FileLines()\n`, /p\.cfg\.lua:1: FileLines needs a file name/],
+    [`\nx = RunScript("x.lua")\n`, /p\.cfg\.lua:2: RunScript runs Lua code/],
+    [`x = dofile("x.lua")\n`, /p\.cfg\.lua:1: function calls are not understood in values, dofile\(\) included/],
+  ];
+  for (const [text, expected] of cases) {
+    await withConfig({ "p.cfg.lua": text, empty: "" }, (dir) => {
+      assert.throws(
+        () => readProsodyConfig(join(dir, "p.cfg.lua"), { env: {} }),
+        (error: unknown) => error instanceof ConfigError && expected.test(error.message),
+        `for ${JSON.stringify(text)}`,
+      );
+    });
+  }
+  if (!needService(t, "prosody 13", existsSync(join(PROSODY13, "loader.lua")) && existsSync(LUA), "bash /work/shared/prosody13/build.sh")) return;
+  await withConfig({ "p.cfg.lua": cases[0][0] }, (dir) => {
+    assert.match(readWithProsody13(join(dir, "p.cfg.lua"), [], {}).ERR, cases[0][1]);
+  });
 });

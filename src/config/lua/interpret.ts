@@ -13,6 +13,11 @@ export interface ChunkHandler {
   call(name: string, argLists: LuaValue[][], line: number): void;
   /** Reads a global name that is not a local variable (Prosody's `ENV_HOME`, …); `undefined` if unknown. */
   global(name: string, line: number): LuaValue;
+  /**
+   * `Name(args)` inside a value (Prosody 13's `FileContents "x"`): its value, or an error naming
+   * the line. Without it, every call in a value is an error.
+   */
+  callValue?(name: string, args: LuaValue[], line: number): LuaValue;
 }
 
 const BINARY_PRIORITY: Record<string, [number, number]> = {
@@ -160,6 +165,10 @@ export function interpretChunk(source: string, file: string, handler: ChunkHandl
     }
     if (t.kind === "name") {
       at++;
+      const callable = handler.callValue;
+      if (callable && !locals.has(t.text) && (isSymbol("(") || isSymbol("{") || peek().kind === "string")) {
+        return callable.call(handler, t.text, argumentList(), t.line);
+      }
       let value = locals.has(t.text) ? locals.get(t.text) : handler.global(t.text, t.line);
       while (isSymbol(".") || isSymbol("[")) {
         const keyToken = peek();
