@@ -3,6 +3,7 @@ import { checkName } from "../manager/validate.js";
 import { accountStore, type AccountStore } from "./accounts.js";
 import { accountDetailsStore, type AccountDetailsStore } from "./account-details.js";
 import { accountRolesStore, type AccountRolesStore } from "./account-roles.js";
+import { accountFlagsStore, type AccountFlagsStore } from "./account-flags.js";
 import { blocklistStore, type BlocklistStore } from "./blocklist.js";
 import type { StoreScope } from "./common.js";
 import { personalArchive, mucLog, type MessageArchive, type PersonalArchive } from "./message-archive.js";
@@ -32,6 +33,8 @@ export interface TypedStores {
   accountDetails(host: string): AccountDetailsStore;
   /** Prosody 13's roles of `host`'s users (mod_authz_internal's `account_roles`). */
   accountRoles(host: string): AccountRolesStore;
+  /** Prosody 13's account flags (mod_flags' `account_flags`). */
+  accountFlags(host: string): AccountFlagsStore;
   /** Users' message archives (mod_mam's `archive`) with XEP-0313 queries, quota and expiry. */
   messageArchive(host: string): PersonalArchive;
   /** MUC room logs (mod_muc_mam's `muc_log`) of a MUC host. */
@@ -55,6 +58,7 @@ const MAKERS: { [K in keyof TypedStores]: (scope: StoreScope) => ReturnType<Type
   privacy: privacyStore,
   accountDetails: accountDetailsStore,
   accountRoles: accountRolesStore,
+  accountFlags: accountFlagsStore,
   messageArchive: personalArchive,
   mucLog,
   offline: offlineStore,

@@ -2,12 +2,9 @@
 // deployment, ranked by 13's role hierarchy; real Prosody 13 reads the result.
 import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { homedir, tmpdir } from "node:os";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { LuaTable } from "../../src/values/index.js";
 import { StorageManager } from "../../src/stores/storage-manager.js";
 import { stores } from "../../src/stores/index.js";
@@ -17,11 +14,10 @@ import { managerSource } from "../../src/jobs/data-source.js";
 import { main } from "../../src/cli/main.js";
 import { captureIO } from "../cli/io.js";
 import { needService } from "../helpers/services.js";
-import { LUA, prosodySqlDriverAvailable } from "../helpers/prosody.js";
+import { prosodySqlDriverAvailable } from "../helpers/prosody.js";
+import { prosody13Available, prosody13Ctl, PROSODY13_HINT } from "../helpers/prosody13-ctl.js";
 
 const HOST = "example.com";
-const PROSODY13 = process.env.XS_PROSODY13 ?? join(homedir(), ".cache", "prosody13");
-const ROLES_MODULE_DIR = fileURLToPath(new URL("./prosody13/", import.meta.url));
 
 test("0.12 roles convert by Prosody 13's hierarchy: highest primary, the others secondary", () => {
   const convert = (value: Record<string, boolean> | LuaTable) => convertProsody012Roles(value);
@@ -98,23 +94,9 @@ test("migrate --target-version: usage error for an unknown version", async () =>
 
 /** Roles as real Prosody 13 gives them (usermanager through mod_authz_internal), per user. */
 async function prosody13Roles(dir: string, storage: string, users: string[]): Promise<Record<string, string>> {
-  const config = join(dir, "prosody.cfg.lua");
-  await writeFile(config, [
-    `data_path = ${JSON.stringify(join(dir, "data13"))}`,
-    `plugin_paths = { ${JSON.stringify(ROLES_MODULE_DIR)} }`,
-    `pidfile = ${JSON.stringify(join(dir, "prosody.pid"))}`,
-    `log = { { levels = { min = "error" }, to = "console" } }`,
-    `run_as_root = true`,
-    storage,
-    `VirtualHost ${JSON.stringify(HOST)}`,
-  ].join("\n"));
-  const result = spawnSync(LUA, [join(PROSODY13, "prosodyctl"), "--config", config, "mod_xmppstore_roles", HOST, ...users], {
-    encoding: "utf8",
-    env: { ...process.env, PROSODY_SRCDIR: PROSODY13, PROSODY_PLUGINDIR: `${join(PROSODY13, "plugins")}/` },
-  });
-  assert.equal(result.status, 0, `prosodyctl failed: ${result.stdout}${result.stderr}`);
+  const stdout = await prosody13Ctl({ dir, dataPath: join(dir, "data13"), storage, hosts: [HOST] }, ["mod_xmppstore_roles", HOST, ...users]);
   const out: Record<string, string> = {};
-  for (const line of result.stdout.split("\n")) {
+  for (const line of stdout.split("\n")) {
     const match = /^ROLE (\S+) (\S+) ?(.*)$/.exec(line);
     if (match) out[match[1]] = `${match[2]}${match[3] ? ` + ${match[3]}` : ""}`;
   }
@@ -122,7 +104,7 @@ async function prosody13Roles(dir: string, storage: string, users: string[]): Pr
 }
 
 async function migratedWithCli(t: TestContext, target: "internal" | "sqlite"): Promise<void> {
-  if (!needService(t, "prosody 13", existsSync(join(PROSODY13, "prosodyctl")) && existsSync(LUA), "bash /work/shared/prosody13/build.sh")) return;
+  if (!needService(t, "prosody 13", prosody13Available(), PROSODY13_HINT)) return;
   if (target === "sqlite" && !needService(t, "lua-dbi-sqlite3", prosodySqlDriverAvailable("SQLite3"))) return;
   const dir = await mkdtemp(join(tmpdir(), "xs-roles-"));
   t.after(() => rm(dir, { recursive: true, force: true }));

@@ -1,0 +1,90 @@
+// Prosody 13's account and role data and its newer stores (account_flags, account_activity,
+// accounts_cleanup, vcard_muc, cron, lastlog2, auth_tokens, invite_token), written by real
+// Prosody 13, go internal -> SQLite -> internal through migrate with identical dumps, and
+// Prosody 13 reads the final copy exactly as it read the original. The typed account_flags
+// store reads 13's flags and writes what 13 reads.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { StorageManager } from "../../src/stores/storage-manager.js";
+import { stores } from "../../src/stores/index.js";
+import { dump } from "../../src/jobs/dump.js";
+import { migrate } from "../../src/jobs/migrate.js";
+import type { StorageConfig } from "../../src/contracts/index.js";
+import { needService } from "../helpers/services.js";
+import { prosodySqlDriverAvailable } from "../helpers/prosody.js";
+import { prosody13Available, prosody13Ctl, PROSODY13_HINT } from "../helpers/prosody13-ctl.js";
+
+const HOST = "example.com";
+const STORES_13 = ["accounts", "account_roles", "account_flags", "account_activity", "lastlog2", "accounts_cleanup", "vcard_muc", "cron", "auth_tokens", "invite_token"];
+
+async function dumpOf(config: StorageConfig): Promise<string> {
+  const sm = new StorageManager(config);
+  const chunks: string[] = [];
+  try {
+    await dump({ label: "dump", manager: sm, hosts: [HOST] }, (chunk) => void chunks.push(chunk));
+  } finally {
+    await sm.close();
+  }
+  return chunks.join("");
+}
+
+async function copy(from: StorageConfig, to: StorageConfig): Promise<void> {
+  const [a, b] = [new StorageManager(from), new StorageManager(to)];
+  try {
+    const report = await migrate({ from: { label: "from", manager: a, hosts: [HOST] }, to: { label: "to", manager: b, hosts: [HOST] } });
+    assert.deepEqual(report.failures, []);
+  } finally {
+    await Promise.all([a.close(), b.close()]);
+  }
+}
+
+/** What Prosody 13 reads of the data (its own log lines left out). */
+async function readBy13(deployment: Parameters<typeof prosody13Ctl>[0]): Promise<string> {
+  const out = await prosody13Ctl(deployment, ["mod_xmppstore_stores13", "read", HOST]);
+  return out.slice(out.indexOf("DATA "));
+}
+
+test("Prosody 13's stores written by 13 go internal -> SQLite -> internal unchanged; 13 reads the copy as the original", async (t) => {
+  if (!needService(t, "prosody 13", prosody13Available(), PROSODY13_HINT)) return;
+  if (!needService(t, "lua-dbi-sqlite3", prosodySqlDriverAvailable("SQLite3"))) return;
+  const dir = await mkdtemp(join(tmpdir(), "xs-p13-stores-"));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const original = { dir, dataPath: join(dir, "original"), hosts: [HOST] };
+  await prosody13Ctl(original, ["mod_xmppstore_stores13", "write", HOST]);
+  const seenByProsody = await readBy13(original);
+  assert.match(seenByProsody, /account_roles\/bob=\{\["_default"\]="prosody:operator",\["prosody:admin"\]=true\}/);
+  assert.match(seenByProsody, /\["disabled_meta"\]=\{\["by"\]="admin@example.com"/);
+
+  const internal: StorageConfig = { data_path: original.dataPath };
+  const sqlite: StorageConfig = { data_path: join(dir, "sql"), storage: "sql", sql: { driver: "SQLite3", database: "prosody.sqlite" } };
+  const back: StorageConfig = { data_path: join(dir, "back") };
+  await copy(internal, sqlite);
+  await copy(sqlite, back);
+  const first = await dumpOf(internal);
+  for (const store of STORES_13) assert.ok(first.includes(`"${store}"`), `the dump has ${store}`);
+  assert.equal(await dumpOf(sqlite), first);
+  assert.equal(await dumpOf(back), first);
+
+  assert.equal(await readBy13({ dir, dataPath: back.data_path!, hosts: [HOST] }), seenByProsody);
+  assert.equal(
+    await readBy13({ dir, dataPath: join(dir, "sql"), storage: `storage = "sql"\nsql = { driver = "SQLite3", database = "prosody.sqlite" }`, hosts: [HOST] }),
+    seenByProsody,
+  );
+
+  // Typed accessors over 13's data: flags and roles as 13 wrote them; a flag xmppstore sets is 13's shape.
+  const sm = new StorageManager(back);
+  const flags = stores(sm).accountFlags(HOST);
+  assert.deepEqual(await flags.list("mallory"), { hibernating: { when: 1712000100, comment: "inactive" }, deleted: { when: 1712000200 } });
+  assert.deepEqual(await flags.usersWith("hibernating"), { mallory: { when: 1712000100, comment: "inactive" } });
+  assert.equal(await flags.has("alice", "hibernating"), false);
+  await flags.add("alice", "hibernating", "away");
+  await flags.remove("mallory", "deleted");
+  assert.deepEqual(await stores(sm).accountRoles(HOST).get("bob"), { primary: "prosody:operator", secondary: ["prosody:admin"] });
+  await sm.close();
+  const after = await readBy13({ dir, dataPath: back.data_path!, hosts: [HOST] });
+  assert.match(after, /account_flags\/alice=\{\["hibernating"\]=\{\["comment"\]="away",\["when"\]=\d+\}\}/);
+  assert.match(after, /account_flags\/mallory=\{\["hibernating"\]=\{\["comment"\]="inactive",\["when"\]=1712000100\}\}/);
+});
