@@ -1,6 +1,6 @@
 import type { Value, ValueObject } from "../values/index.js";
 import { invalidInput, nowSeconds, stringFields, type StoreScope } from "./common.js";
-import { prepUsername } from "./jid.js";
+import { storedUsername } from "./jid.js";
 
 const STORE = "account_flags";
 
@@ -56,19 +56,19 @@ export function accountFlagsStore(scope: StoreScope): AccountFlagsStore {
       if (comment !== undefined && typeof comment !== "string") throw invalidInput(STORE, scope, "a flag's comment must be a string");
       const data: ValueObject = { when: nowSeconds() };
       if (comment !== undefined) data.comment = comment;
-      await (await store()).setKey(prepUsername(user), checkFlag(flag), data);
+      await (await store()).setKey(storedUsername(user), checkFlag(flag), data);
     },
     async remove(user, flag) {
-      await (await store()).setKey(prepUsername(user), checkFlag(flag), undefined);
+      await (await store()).setKey(storedUsername(user), checkFlag(flag), undefined);
     },
     async has(user, flag) {
-      return flagOf(await (await store()).getKey(prepUsername(user), checkFlag(flag))) !== undefined;
+      return flagOf(await (await store()).getKey(storedUsername(user), checkFlag(flag))) !== undefined;
     },
     async get(user, flag) {
-      return flagOf(await (await store()).getKey(prepUsername(user), checkFlag(flag)));
+      return flagOf(await (await store()).getKey(storedUsername(user), checkFlag(flag)));
     },
     async list(user) {
-      return flagsOf(stringFields(await (await store()).get(prepUsername(user))));
+      return flagsOf(stringFields(await (await store()).get(storedUsername(user))));
     },
     async usersWith(flag) {
       return flagsOf(await (await store()).getKeyFromAll(checkFlag(flag)));

@@ -1,6 +1,6 @@
 import { isTable, type Value, type ValueObject } from "../values/index.js";
 import { hostOptions, invalidInput, pairsOf, type StoreScope } from "./common.js";
-import { prepUsername } from "./jid.js";
+import { storedUsername } from "./jid.js";
 
 const STORE = "account_roles";
 
@@ -111,10 +111,10 @@ export function accountRolesStore(scope: StoreScope): AccountRolesStore {
   };
   return {
     async get(user) {
-      return accountRolesOf(await (await scope.sm.open(scope.host, STORE)).get(prepUsername(user)));
+      return accountRolesOf(await (await scope.sm.open(scope.host, STORE)).get(storedUsername(user)));
     },
     async setPrimary(user, role) {
-      const name = prepUsername(user);
+      const name = storedUsername(user);
       const checked = checkRole(scope, role);
       const store = await map();
       // mod_authz_internal's set_user_role: the default role is not stored, and the primary
@@ -122,10 +122,10 @@ export function accountRolesStore(scope: StoreScope): AccountRolesStore {
       await store.setKeys(name, { _default: checked === defaultRole() ? store.remove : checked, [checked]: store.remove });
     },
     async addSecondary(user, role) {
-      await (await map()).set(prepUsername(user), checkRole(scope, role), true);
+      await (await map()).set(storedUsername(user), checkRole(scope, role), true);
     },
     async removeSecondary(user, role) {
-      await (await map()).set(prepUsername(user), checkRole(scope, role), undefined);
+      await (await map()).set(storedUsername(user), checkRole(scope, role), undefined);
     },
   };
 }
