@@ -12,6 +12,7 @@ import * as dump from "./commands/dump.js";
 import * as get from "./commands/get.js";
 import * as ls from "./commands/ls.js";
 import * as migrate from "./commands/migrate.js";
+import * as upgradeSchema from "./commands/upgrade-schema.js";
 import type { CliIO } from "./io.js";
 
 export type { CliIO } from "./io.js";
@@ -38,6 +39,7 @@ const COMMANDS = {
   dump: runnable(dump),
   ls: runnable(ls),
   get: runnable(get),
+  "upgrade-schema": runnable(upgradeSchema),
 } satisfies Record<string, Runnable>;
 
 function isCommand(name: string): name is keyof typeof COMMANDS {
@@ -55,6 +57,8 @@ Commands:
   dump      print everything a SOURCE holds as canonical JSON
   ls        list hosts, stores and users of a SOURCE
   get       print one user's data
+  upgrade-schema
+            upgrade Prosody 0.12's SQL schema to 13's (--dry-run says what it would do)
 
 Options:
   --help     show this help (also: xmppstore <command> --help)

@@ -85,7 +85,7 @@ export function parse(argv: string[]): MigrateCliOptions {
   return {
     from,
     to,
-    targetVersion: targetVersion as ProsodyVersionName | undefined,
+    ...(targetVersion === undefined ? {} : { targetVersion: targetVersion as ProsodyVersionName }),
     config: config === undefined ? undefined : { file: config, input: args.positional[0] ?? "input", output: args.positional[1] ?? "output" },
     hosts: args.lists.get("host") ?? [],
     stores: storeOptions(args.lists.get("store")),

@@ -1,0 +1,108 @@
+import { rows, run, type Param, type SqlEngine, type Work } from "./connection.js";
+import type { Dialect } from "./dialects/dialect.js";
+
+/** 0.12's key index of the prosody table, and the one Prosody 13 replaces it with. */
+const OLD_INDEX = "prosody_index";
+const NEW_INDEX = "prosody_unique_index";
+/**
+ * Where rows that lose to a duplicate are kept: the prosody table's own columns, so they can
+ * be put back with `INSERT INTO "prosody" SELECT * FROM …`. Not named `prosody…`: Prosody's
+ * MySQL upgrade converts every table whose name starts with that.
+ */
+export const DUPLICATES_TABLE = "xmppstore_prosody_duplicates";
+
+/** One (host, user, store, key) held by several rows of the prosody table. */
+export interface DuplicateKey {
+  host: string;
+  user: string;
+  store: string;
+  key: string;
+  /** Rows with that key. */
+  rows: number;
+  /** Rows that differ from the one kept, moved to {@link DUPLICATES_TABLE} (the others are identical copies). */
+  moved: number;
+}
+
+/** What upgrading a 0.12 schema to 13's does (or, in a dry run, would do). */
+export interface SchemaUpgradePlan {
+  /** The schema's version before: "13" when 13's index is there already (nothing to do). */
+  from: "0.12" | "13";
+  duplicates: DuplicateKey[];
+  /** The DDL run, in order (duplicates are resolved before the first). */
+  statements: string[];
+  applied: boolean;
+}
+
+/** Text of a column read through `readValue` (SQLite gives bytes). */
+const text = (value: unknown): string => (value instanceof Uint8Array ? Buffer.from(value).toString("utf8") : String(value));
+
+/** 13's key index: 0.12's columns, unique except on MySQL (where 13 indexes 20-character prefixes). */
+function newIndexSql(dialect: Dialect): string {
+  const old = dialect.schema.indexes[OLD_INDEX]!.sql.replace(`"${OLD_INDEX}"`, `"${NEW_INDEX}"`);
+  return dialect.engine === "MySQL" ? old : old.replace(/^CREATE /, "CREATE UNIQUE ");
+}
+
+function* indexNames(dialect: Dialect): Work<Set<string>> {
+  return new Set((yield* rows(dialect.probe.indexes)).map((row) => String(row[0])));
+}
+
+/**
+ * Resolves one duplicated key: keeps the row a keyval read ends with (the last one the table
+ * returns, as Prosody's and xmppstore's reads let later rows win), moves the rows that differ
+ * from it to {@link DUPLICATES_TABLE}, drops identical copies. Returns the rows moved (or, when
+ * not `apply`ing, that would be).
+ */
+function* resolveKey(dialect: Dialect, group: Param[], apply: boolean): Work<number> {
+  const where = `"host" = ${dialect.bindValue} AND "user" = ${dialect.bindValue} AND "store" = ${dialect.bindValue} AND "key" = ${dialect.bindValue}`;
+  const found = yield* rows(`SELECT "type", ${dialect.readValue('"value"')} FROM "prosody" WHERE ${where}`, group);
+  const same = (a: unknown[], b: unknown[]) => a[0] === b[0] && Buffer.from(a[1] as string | Uint8Array).equals(Buffer.from(b[1] as string | Uint8Array));
+  const kept = found[found.length - 1]!;
+  const losers = found.slice(0, -1).filter((row) => !same(row, kept));
+  if (!apply) return losers.length;
+  const insert = (table: string) => `INSERT INTO "${table}" ("host", "user", "store", "key", "type", "value") VALUES (${[1, 2, 3, 4].map(() => dialect.bindValue).join(", ")}, ?, ${dialect.bindValue})`;
+  yield* run(`DELETE FROM "prosody" WHERE ${where}`, group);
+  yield* run(insert("prosody"), [...group, kept[0] as Param, kept[1] as Param]);
+  for (const row of losers) yield* run(insert(DUPLICATES_TABLE), [...group, row[0] as Param, row[1] as Param]);
+  return losers.length;
+}
+
+/**
+ * Upgrades a Prosody 0.12 schema to 13's as 13 does at start-up (`prosody_unique_index` created,
+ * `prosody_index` dropped on SQLite and PostgreSQL; kept on MySQL, as 13 keeps it), after
+ * resolving what would stop the unique index: keys held by several rows. 13 itself fails to
+ * create the index then and goes on without it; here every duplicated key keeps one row and
+ * the differing rows are kept in {@link DUPLICATES_TABLE}. With `dryRun`, only says what it would do.
+ */
+export async function upgradeTo13(engine: SqlEngine, options: { dryRun: boolean }): Promise<SchemaUpgradePlan> {
+  const { dialect } = engine;
+  const present = await engine.transaction("read the schema", () => indexNames(dialect));
+  if (present.has(NEW_INDEX)) return { from: "13", duplicates: [], statements: [], applied: false };
+  const groups = await engine.transaction("find duplicated keys", () =>
+    rows(
+      `SELECT ${["host", "user", "store", "key"].map((c) => dialect.readValue(`"${c}"`)).join(", ")}, COUNT(*) FROM "prosody" ` +
+        `GROUP BY "host", "user", "store", "key" HAVING COUNT(*) > 1`,
+    ),
+  );
+  const duplicates: DuplicateKey[] = groups.map((row) => ({
+    host: text(row[0]), user: text(row[1]), store: text(row[2]), key: text(row[3]), rows: Number(row[4]), moved: 0,
+  }));
+  const statements = [newIndexSql(dialect)];
+  if (dialect.engine !== "MySQL" && present.has(OLD_INDEX)) statements.push(`DROP INDEX "${OLD_INDEX}"`);
+  const apply = !options.dryRun;
+  if (apply && groups.length > 0) {
+    const table = dialect.schema.tables.prosody.replace(/"prosody"/, `"${DUPLICATES_TABLE}"`);
+    await engine.transaction("create the duplicates table", function* () {
+      yield* run(table);
+    });
+  }
+  for (const [i, row] of groups.entries()) {
+    duplicates[i]!.moved = await engine.transaction("resolve a duplicated key", () => resolveKey(dialect, row.slice(0, 4) as Param[], apply));
+  }
+  if (!apply) return { from: "0.12", duplicates, statements, applied: false };
+  for (const sql of statements) {
+    await engine.transaction("upgrade the schema to Prosody 13's", function* () {
+      yield* run(sql);
+    });
+  }
+  return { from: "0.12", duplicates, statements, applied: true };
+}
