@@ -142,6 +142,7 @@ async function upgradeCase(t: TestContext, make: () => Promise<TestDatabase>): P
     `${HOST} alice roster bob@example.com json {"subscription":"none","groups":{}}`,
   ]);
   assert.equal(await dumpText(config), seen);
+  assert.deepEqual(await indexes(db), after, "opening the upgraded database brings no 0.12 index back");
 
   const again = await cli(["upgrade-schema", "--from", source]);
   assert.equal(again.status, 0, again.err);
