@@ -10,26 +10,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { StorageManager } from "../../src/stores/storage-manager.js";
 import { stores } from "../../src/stores/index.js";
-import { dump } from "../../src/jobs/dump.js";
 import { migrate } from "../../src/jobs/migrate.js";
 import type { StorageConfig } from "../../src/contracts/index.js";
 import { needService } from "../helpers/services.js";
+import { dumpOfConfig } from "../helpers/dump-config.js";
 import { prosodySqlDriverAvailable } from "../helpers/prosody.js";
 import { prosody13Available, prosody13Ctl, PROSODY13_HINT } from "../helpers/prosody13-ctl.js";
 
 const HOST = "example.com";
 const STORES_13 = ["accounts", "account_roles", "account_flags", "account_activity", "lastlog2", "accounts_cleanup", "vcard_muc", "cron", "auth_tokens", "invite_token"];
-
-async function dumpOf(config: StorageConfig): Promise<string> {
-  const sm = new StorageManager(config);
-  const chunks: string[] = [];
-  try {
-    await dump({ label: "dump", manager: sm, hosts: [HOST] }, (chunk) => void chunks.push(chunk));
-  } finally {
-    await sm.close();
-  }
-  return chunks.join("");
-}
 
 async function copy(from: StorageConfig, to: StorageConfig): Promise<void> {
   const [a, b] = [new StorageManager(from), new StorageManager(to)];
@@ -63,10 +52,10 @@ test("Prosody 13's stores written by 13 go internal -> SQLite -> internal unchan
   const back: StorageConfig = { data_path: join(dir, "back") };
   await copy(internal, sqlite);
   await copy(sqlite, back);
-  const first = await dumpOf(internal);
+  const first = await dumpOfConfig(internal, [HOST]);
   for (const store of STORES_13) assert.ok(first.includes(`"${store}"`), `the dump has ${store}`);
-  assert.equal(await dumpOf(sqlite), first);
-  assert.equal(await dumpOf(back), first);
+  assert.equal(await dumpOfConfig(sqlite, [HOST]), first);
+  assert.equal(await dumpOfConfig(back, [HOST]), first);
 
   assert.equal(await readBy13({ dir, dataPath: back.data_path!, hosts: [HOST] }), seenByProsody);
   assert.equal(

@@ -9,11 +9,11 @@ import pg from "pg";
 import { StorageManager } from "../../src/stores/storage-manager.js";
 import { unguardedBackend } from "../../src/manager/manager.js";
 import { rows, run, type SqlEngine } from "../../src/backends/sql/connection.js";
-import { dump } from "../../src/jobs/dump.js";
 import { main } from "../../src/cli/main.js";
 import type { StorageConfig } from "../../src/contracts/index.js";
 import { captureIO } from "../cli/io.js";
 import { needService } from "../helpers/services.js";
+import { dumpOfConfig } from "../helpers/dump-config.js";
 import { prosodySqlDriverAvailable } from "../helpers/prosody.js";
 import { prosody13Available, prosody13Ctl, PROSODY13_HINT } from "../helpers/prosody13-ctl.js";
 import { MY, mysqlAdmin, mysqlDatabase, PG, postgresDatabase, serverAvailable, sqliteDatabase, type TestDatabase } from "./databases.js";
@@ -49,17 +49,6 @@ function sourceOf(db: TestDatabase): string {
   if (db.sql.driver === "SQLite3") return `sqlite:${join(db.dataPath!, db.sql.database!)}`;
   if (db.sql.driver === "PostgreSQL") return `postgres://${PG.user}@${PG.host}:${PG.port}/${db.sql.database}`;
   return `mysql://${MY.user}:${MY.password}@${MY.host}:${MY.port}/${db.sql.database}`;
-}
-
-async function dumpText(config: StorageConfig): Promise<string> {
-  const sm = new StorageManager(config);
-  const chunks: string[] = [];
-  try {
-    await dump({ label: "dump", manager: sm, hosts: [HOST] }, (c) => void chunks.push(c));
-  } finally {
-    await sm.close();
-  }
-  return chunks.join("");
 }
 
 async function cli(args: string[]): Promise<{ status: number; out: string; err: string }> {
@@ -104,7 +93,7 @@ async function upgradeCase(t: TestContext, make: () => Promise<TestDatabase>): P
   const before = await indexes(db);
   assert.equal(before.prosody_index, false);
   assert.equal(before.prosody_unique_index, undefined);
-  const seen = await dumpText(config); // reading: no upgrade
+  const seen = await dumpOfConfig(config, [HOST]); // reading: no upgrade
   assert.deepEqual(await indexes(db), before);
 
   const dry = await cli(["upgrade-schema", "--from", source, "--dry-run"]);
@@ -114,7 +103,7 @@ async function upgradeCase(t: TestContext, make: () => Promise<TestDatabase>): P
   assert.match(dry.out, /"account_roles" "_default": 2 rows, 1 differing/);
   assert.match(dry.out, /would run:\n {4}CREATE (UNIQUE )?INDEX .*"prosody_unique_index"/);
   assert.deepEqual(await indexes(db), before);
-  assert.equal(await dumpText(config), seen);
+  assert.equal(await dumpOfConfig(config, [HOST]), seen);
 
   const done = await cli(["upgrade-schema", "--from", source, "--json"]);
   assert.equal(done.status, 0, done.err);
@@ -141,7 +130,7 @@ async function upgradeCase(t: TestContext, make: () => Promise<TestDatabase>): P
     `${HOST} alice account_roles _default string prosody:operator`,
     `${HOST} alice roster bob@example.com json {"subscription":"none","groups":{}}`,
   ]);
-  assert.equal(await dumpText(config), seen);
+  assert.equal(await dumpOfConfig(config, [HOST]), seen);
   assert.deepEqual(await indexes(db), after, "opening the upgraded database brings no 0.12 index back");
 
   const again = await cli(["upgrade-schema", "--from", source]);
