@@ -1,12 +1,11 @@
 import { StorageError, storageError } from "../errors.js";
-import type { User } from "../contracts/index.js";
+import type { ProsodyVersion, User } from "../contracts/index.js";
 import { archivePages } from "./archive-pages.js";
 import { TargetWriter } from "./target.js";
 import type { DataSource } from "./data-source.js";
 import { discoverStores, type StoreRef } from "./discover.js";
 import { selectStores, type Selection } from "./select.js";
 import { usersOf } from "./users.js";
-import type { ProsodyVersionName } from "./prosody-target.js";
 import { RolesMigration, type RolesReport } from "./roles-migration.js";
 
 /** Something that could not be moved (with `keepGoing`), or the failure that stopped the run. */
@@ -59,11 +58,11 @@ export interface MigrateOptions {
   /** Archive items read and written per page. */
   pageSize?: number;
   /**
-   * The Prosody version the target serves; without it, each host's `prosody_version` option,
-   * else detected from the target's data (see `prosodyVersionOfTarget`). For "13", 0.12's
-   * `roles` records are also written as 13's `account_roles`.
+   * The Prosody version the target serves; without it, what the target says (an SQL schema's
+   * version, else the host's `prosody_version` option; see `prosodyVersionOfTarget`). For "13",
+   * 0.12's `roles` records are also written as 13's `account_roles`.
    */
-  targetVersion?: ProsodyVersionName;
+  targetVersion?: ProsodyVersion;
 }
 
 interface Unit {

@@ -1,22 +1,19 @@
+import type { ProsodyVersion } from "../contracts/index.js";
+import { prosodyVersionOf } from "../contracts/prosody-version.js";
+import { unguardedBackend } from "../manager/manager.js";
 import type { DataSource } from "./data-source.js";
-import { discoverStores } from "./discover.js";
 
-/** The Prosody versions whose forms a migration can aim at. */
-export type ProsodyVersionName = "0.12" | "13";
-
-export const PROSODY_VERSION_NAMES: readonly ProsodyVersionName[] = ["0.12", "13"];
-
-/** Stores only Prosody 13 writes: their presence in a deployment's data says it is 13's. */
-const PROSODY_13_STORES = new Set(["account_roles", "account_flags", "account_activity", "accounts_cleanup"]);
+/** The versions `migrate --target-version` accepts. */
+export const PROSODY_VERSIONS: readonly ProsodyVersion[] = ["0.12", "13"];
 
 /**
- * Which Prosody a migration target on `host` serves: the host's `prosody_version` option when
- * set, else "13" when the target already holds a store only 13 writes, else "0.12" (what every
- * deployment without such data can be read by).
+ * Which Prosody a migration target serves for `store` on `host`, by the rule every backend
+ * follows (README, "Prosody 0.12 or 13"): an SQL database's schema decides (13's
+ * `prosody_unique_index`, 0.12's `prosody_index`); elsewhere the host's `prosody_version`
+ * option; else 0.12.
  */
-export async function prosodyVersionOfTarget(target: DataSource, host: string): Promise<ProsodyVersionName> {
-  const configured = target.manager.config.forHost(host).prosody_version;
-  if (configured === "0.12" || configured === "13") return configured;
-  const refs = await discoverStores(target);
-  return refs.some((ref) => ref.host === host && PROSODY_13_STORES.has(ref.store)) ? "13" : "0.12";
+export async function prosodyVersionOfTarget(target: DataSource, host: string, store: string): Promise<ProsodyVersion> {
+  const { backend } = await unguardedBackend(target.manager, host, store);
+  const schema = (backend as { schemaVersion?: ProsodyVersion }).schemaVersion;
+  return schema ?? prosodyVersionOf(target.manager.config.forHost(host)) ?? "0.12";
 }

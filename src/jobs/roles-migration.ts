@@ -1,4 +1,4 @@
-import type { ProsodyVersionName } from "./prosody-target.js";
+import type { ProsodyVersion } from "../contracts/index.js";
 import { convertProsody012Roles, accountRolesValue, type RoleConversion } from "../stores/account-roles.js";
 import type { Value } from "../values/index.js";
 import type { DataSource } from "./data-source.js";
@@ -32,9 +32,9 @@ export interface RolesReport {
  */
 export class RolesMigration {
   readonly #pending: Array<{ host: string; user: string; value: Value }> = [];
-  readonly #explicit: ProsodyVersionName | undefined;
+  readonly #explicit: ProsodyVersion | undefined;
 
-  constructor(explicit: ProsodyVersionName | undefined) {
+  constructor(explicit: ProsodyVersion | undefined) {
     this.#explicit = explicit;
   }
 
@@ -47,11 +47,11 @@ export class RolesMigration {
   async finish(from: DataSource, to: DataSource, writer: TargetWriter, fail: FailureHandler): Promise<RolesReport | undefined> {
     if (this.#pending.length === 0) return undefined;
     const report: RolesReport = { converted: [], skipped: [] };
-    const versions = new Map<string, ProsodyVersionName>();
+    const versions = new Map<string, ProsodyVersion>();
     for (const { host, user, value } of this.#pending) {
       let version = versions.get(host);
       if (version === undefined) {
-        version = this.#explicit ?? (await prosodyVersionOfTarget(to, host));
+        version = this.#explicit ?? (await prosodyVersionOfTarget(to, host, ROLES_13));
         versions.set(host, version);
       }
       if (version !== "13") continue;

@@ -9,13 +9,10 @@ import { prosodyStorageConfig } from "../../src/config/prosody-storage.js";
 import { ConfigError } from "../../src/config/errors.js";
 import { LuaTable } from "../../src/values/index.js";
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { homedir } from "node:os";
-import { LUA } from "../helpers/prosody.js";
+import { LUA, prosodyAvailable, prosodyInstallHint, prosodySourceDir } from "../helpers/prosody.js";
 import { needService } from "../helpers/services.js";
 
 const fixtures = fileURLToPath(new URL("./fixtures/", import.meta.url));
-const PROSODY13 = process.env.XS_PROSODY13 ?? join(homedir(), ".cache", "prosody13");
 const PROSODY13_CONFIG_SCRIPT = fileURLToPath(new URL("./prosody13-config.lua", import.meta.url));
 
 async function withConfig(files: Record<string, string>, fn: (dir: string) => void | Promise<void>): Promise<void> {
@@ -189,7 +186,7 @@ test("Include with a wildcard reads matching files in name order; included secti
 function readWithProsody13(file: string, names: string[], env: Record<string, string>): Record<string, string> {
   const result = spawnSync(LUA, [PROSODY13_CONFIG_SCRIPT, file, ...names], {
     encoding: "utf8",
-    env: { PATH: process.env.PATH, PROSODY_SRCDIR: PROSODY13, ...env },
+    env: { PATH: process.env.PATH, PROSODY_SRCDIR: prosodySourceDir("13"), ...env },
   });
   assert.equal(result.status, 0, result.stderr);
   return Object.fromEntries(result.stdout.trim().split("\n").map((line) => line.split("\t") as [string, string]));
@@ -227,7 +224,7 @@ test("Prosody 13's FileContents, FileLine, FileLines and Credential read as 13 r
     const storage = prosodyStorageConfig(ours);
     assert.deepEqual(storage.config.sql, { driver: "PostgreSQL", database: "prosody", password: "s3cret\n" });
 
-    if (!needService(t, "prosody 13", existsSync(join(PROSODY13, "loader.lua")) && existsSync(LUA), "bash /work/shared/prosody13/build.sh")) return;
+    if (!needService(t, "prosody 13", prosodyAvailable("13"), prosodyInstallHint("13"))) return;
     const names = ["contents", "first", "lines", "password"];
     const theirs = readWithProsody13(file, names, env);
     for (const name of names) assert.equal(JSON.stringify(optionValue(ours, null, name)), theirs[name], name);
@@ -252,7 +249,7 @@ test("Credential without $CREDENTIALS_DIRECTORY is 13's error; file errors and R
       );
     });
   }
-  if (!needService(t, "prosody 13", existsSync(join(PROSODY13, "loader.lua")) && existsSync(LUA), "bash /work/shared/prosody13/build.sh")) return;
+  if (!needService(t, "prosody 13", prosodyAvailable("13"), prosodyInstallHint("13"))) return;
   await withConfig({ "p.cfg.lua": cases[0][0] }, (dir) => {
     assert.match(readWithProsody13(join(dir, "p.cfg.lua"), [], {}).ERR, cases[0][1]);
   });

@@ -1,6 +1,6 @@
 /**
- * Runs Prosody 13.0.1's own prosodyctl (a source-tree build by /work/shared/prosody13/build.sh,
- * in ~/.cache/prosody13 or $XS_PROSODY13) with a throwaway configuration and the test modules in
+ * Runs Prosody 13.0.1's own prosodyctl (where `prosodySourceDir("13")` says; check
+ * `prosodyAvailable("13")` first) with a throwaway configuration and the test modules in
  * test/migrate/prosody13/, so that a test can have real Prosody 13 write or read a deployment
  * through its usermanager, mod_authz_internal and storage API:
  *
@@ -9,23 +9,13 @@
  * ```
  */
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { homedir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
-import { LUA } from "./prosody.js";
+import { LUA, prosodyProcessEnv, prosodySourceDir } from "./prosody.js";
 
-export const PROSODY13 = process.env.XS_PROSODY13 ?? join(homedir(), ".cache", "prosody13");
 const MODULES = fileURLToPath(new URL("../migrate/prosody13/", import.meta.url));
-
-/** True when lua5.4 and the Prosody 13 build are there. */
-export function prosody13Available(): boolean {
-  return existsSync(LUA) && existsSync(join(PROSODY13, "prosodyctl")) && existsSync(join(PROSODY13, "loader.lua"));
-}
-
-export const PROSODY13_HINT = "bash /work/shared/prosody13/build.sh (or set XS_PROSODY13)";
 
 export interface Prosody13Deployment {
   /** Scratch directory for the configuration file and pid file. */
@@ -48,10 +38,7 @@ export async function prosody13Ctl(deployment: Prosody13Deployment, args: string
     deployment.storage ?? "",
     ...deployment.hosts.map((host) => `VirtualHost ${JSON.stringify(host)}`),
   ].join("\n"));
-  const result = spawnSync(LUA, [join(PROSODY13, "prosodyctl"), "--config", config, ...args], {
-    encoding: "utf8",
-    env: { ...process.env, PROSODY_SRCDIR: PROSODY13, PROSODY_PLUGINDIR: `${join(PROSODY13, "plugins")}/` },
-  });
+  const result = spawnSync(LUA, [join(prosodySourceDir("13"), "prosodyctl"), "--config", config, ...args], { encoding: "utf8", env: prosodyProcessEnv("13") });
   assert.equal(result.status, 0, `prosodyctl ${args.join(" ")} failed: ${result.stdout}${result.stderr}`);
   return result.stdout;
 }

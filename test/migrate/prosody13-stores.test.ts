@@ -14,8 +14,8 @@ import { migrate } from "../../src/jobs/migrate.js";
 import type { StorageConfig } from "../../src/contracts/index.js";
 import { needService } from "../helpers/services.js";
 import { dumpOfConfig } from "../helpers/dump-config.js";
-import { prosodySqlDriverAvailable } from "../helpers/prosody.js";
-import { prosody13Available, prosody13Ctl, PROSODY13_HINT } from "../helpers/prosody13-ctl.js";
+import { prosodyAvailable, prosodyInstallHint, prosodySqlDriverAvailable } from "../helpers/prosody.js";
+import { prosody13Ctl } from "../helpers/prosody13-ctl.js";
 
 const HOST = "example.com";
 const STORES_13 = ["accounts", "account_roles", "account_flags", "account_activity", "lastlog2", "accounts_cleanup", "vcard_muc", "cron", "auth_tokens", "invite_token"];
@@ -37,7 +37,7 @@ async function readBy13(deployment: Parameters<typeof prosody13Ctl>[0]): Promise
 }
 
 test("Prosody 13's stores written by 13 go internal -> SQLite -> internal unchanged; 13 reads the copy as the original", async (t) => {
-  if (!needService(t, "prosody 13", prosody13Available(), PROSODY13_HINT)) return;
+  if (!needService(t, "prosody 13", prosodyAvailable("13"), prosodyInstallHint("13"))) return;
   if (!needService(t, "lua-dbi-sqlite3", prosodySqlDriverAvailable("SQLite3"))) return;
   const dir = await mkdtemp(join(tmpdir(), "xs-p13-stores-"));
   t.after(() => rm(dir, { recursive: true, force: true }));

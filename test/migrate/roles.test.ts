@@ -14,8 +14,8 @@ import { managerSource } from "../../src/jobs/data-source.js";
 import { main } from "../../src/cli/main.js";
 import { captureIO } from "../cli/io.js";
 import { needService } from "../helpers/services.js";
-import { prosodySqlDriverAvailable } from "../helpers/prosody.js";
-import { prosody13Available, prosody13Ctl, PROSODY13_HINT } from "../helpers/prosody13-ctl.js";
+import { prosodyAvailable, prosodyInstallHint, prosodySqlDriverAvailable } from "../helpers/prosody.js";
+import { prosody13Ctl } from "../helpers/prosody13-ctl.js";
 
 const HOST = "example.com";
 
@@ -46,7 +46,7 @@ async function fill012Roles(sm: StorageManager): Promise<void> {
   await roles.set("carol", { "prosody:admin": false });
 }
 
-test("migrate converts roles only for a 13 target: explicit, by prosody_version, by 13-only stores; 13's own account_roles win", async () => {
+test("migrate converts roles only for a 13 target: explicit, by prosody_version, by an SQL schema of 13's; 13's own account_roles win", async (t) => {
   const memory = () => new StorageManager({ storage: "memory" });
   const from = memory();
   await fill012Roles(from);
@@ -73,9 +73,18 @@ test("migrate converts roles only for a 13 target: explicit, by prosody_version,
   const byOption = new StorageManager({ storage: "memory", hosts: { [HOST]: { prosody_version: "13" } } });
   assert.equal((await migrate({ from: managerSource(from, [HOST]), to: managerSource(byOption, [HOST]) })).roles?.converted.length, 2);
 
-  const detected = memory();
-  await (await detected.open(HOST, "account_flags")).set("dave", { hibernating: { when: 1700000000 } });
+  // An SQL database says which Prosody made it, whatever the option: 13's schema converts, 0.12's does not.
+  const dir = await mkdtemp(join(tmpdir(), "xs-roles-sql-"));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const sqlite = (database: string, prosody_version?: "13") =>
+    new StorageManager({ data_path: dir, storage: "sql", sql: { driver: "SQLite3", database }, ...(prosody_version ? { prosody_version } : {}) });
+  const made13 = sqlite("made13.sqlite", "13");
+  await (await made13.open(HOST, "vcard")).set("dave", { name: "vCard" }); // 13's schema created
+  await made13.close();
+  const detected = sqlite("made13.sqlite");
   assert.equal((await migrate({ from: managerSource(from, [HOST]), to: managerSource(detected, [HOST]) })).roles?.converted.length, 2);
+  const old = sqlite("made012.sqlite");
+  assert.equal((await migrate({ from: managerSource(from, [HOST]), to: managerSource(old, [HOST]) })).roles, undefined);
 
   // A source that already holds 13's roles for a user keeps them.
   await (await from.open(HOST, "account_roles")).set("bob", { _default: "prosody:member" });
@@ -83,7 +92,7 @@ test("migrate converts roles only for a 13 target: explicit, by prosody_version,
   const mixed = await migrate({ from: managerSource(from, [HOST]), to: managerSource(again, [HOST]), targetVersion: "13" });
   assert.deepEqual(await accountRoles(again, "bob"), { _default: "prosody:member" });
   assert.match(mixed.roles!.skipped.find((s) => s.user === "bob")!.reason, /already has/);
-  await Promise.all([from, plain, explicit, byOption, detected, again].map((sm) => sm.close()));
+  await Promise.all([from, plain, explicit, byOption, detected, old, again].map((sm) => sm.close()));
 });
 
 test("migrate --target-version: usage error for an unknown version", async () => {
@@ -104,7 +113,7 @@ async function prosody13Roles(dir: string, storage: string, users: string[]): Pr
 }
 
 async function migratedWithCli(t: TestContext, target: "internal" | "sqlite"): Promise<void> {
-  if (!needService(t, "prosody 13", prosody13Available(), PROSODY13_HINT)) return;
+  if (!needService(t, "prosody 13", prosodyAvailable("13"), prosodyInstallHint("13"))) return;
   if (target === "sqlite" && !needService(t, "lua-dbi-sqlite3", prosodySqlDriverAvailable("SQLite3"))) return;
   const dir = await mkdtemp(join(tmpdir(), "xs-roles-"));
   t.after(() => rm(dir, { recursive: true, force: true }));

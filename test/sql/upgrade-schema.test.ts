@@ -14,8 +14,8 @@ import type { StorageConfig } from "../../src/contracts/index.js";
 import { captureIO } from "../cli/io.js";
 import { needService } from "../helpers/services.js";
 import { dumpOfConfig } from "../helpers/dump-config.js";
-import { prosodySqlDriverAvailable } from "../helpers/prosody.js";
-import { prosody13Available, prosody13Ctl, PROSODY13_HINT } from "../helpers/prosody13-ctl.js";
+import { prosodyAvailable, prosodyInstallHint, prosodySqlDriverAvailable } from "../helpers/prosody.js";
+import { prosody13Ctl } from "../helpers/prosody13-ctl.js";
 import { MY, mysqlAdmin, mysqlDatabase, PG, postgresDatabase, serverAvailable, sqliteDatabase, type TestDatabase } from "./databases.js";
 
 const HOST = "example.com";
@@ -137,7 +137,7 @@ async function upgradeCase(t: TestContext, make: () => Promise<TestDatabase>): P
   assert.equal(again.status, 0, again.err);
   assert.match(again.out, /already Prosody 13's schema, nothing to do/);
 
-  if (db.sql.driver === "SQLite3" && needService(t, "prosody 13", prosody13Available() && prosodySqlDriverAvailable("SQLite3"), PROSODY13_HINT)) {
+  if (db.sql.driver === "SQLite3" && needService(t, "prosody 13", prosodyAvailable("13") && prosodySqlDriverAvailable("SQLite3"), prosodyInstallHint("13"))) {
     const out = await prosody13Ctl(
       { dir: db.dataPath!, dataPath: db.dataPath!, storage: `storage = "sql"\nsql = { driver = "SQLite3", database = "prosody.sqlite" }`, hosts: [HOST] },
       ["mod_xmppstore_roles", HOST, "alice"],

@@ -17,7 +17,11 @@ import { ValueCodec } from "./values.js";
 export type { SqlBulkWriter, BulkArchiveItem, BulkKeyValRow } from "./bulk.js";
 
 /** The `sql` backend object: a Backend plus the bulk write path of ./bulk.ts. */
-export type SqlBackend = Backend & SqlBulkWriter & { readonly engine: SqlEngine };
+export type SqlBackend = Backend & SqlBulkWriter & {
+  readonly engine: SqlEngine;
+  /** The Prosody version whose schema the database has (see schema.ts), so whose forms are written. */
+  readonly schemaVersion: ProsodyVersion;
+};
 
 /** An open database and the Prosody version whose schema it has (see schema.ts). */
 interface OpenDatabase {
@@ -81,6 +85,7 @@ export const createSqlBackend: BackendFactory = async (options: HostOptions, con
       byteStrings: SQL_DRIVERS[settings.driver].byteStrings,
     },
     engine,
+    schemaVersion: version,
     ...bulkWriter(engine, codec, host, newId),
     open(store, type) {
       switch (type) {

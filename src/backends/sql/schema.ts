@@ -3,7 +3,7 @@ import { rows, run, type SqlEngine, type Work } from "./connection.js";
 import type { PresentSchema } from "./dialects/dialect.js";
 
 /** The prosody table's key index of each version: 0.12's plain one, 13's unique one. */
-const KEY_INDEX: Record<ProsodyVersion, string> = { "0.12": "prosody_index", "13": "prosody_unique_index" };
+export const KEY_INDEX: Record<ProsodyVersion, string> = { "0.12": "prosody_index", "13": "prosody_unique_index" };
 
 /**
  * Which Prosody made the schema, where it says so: 13 replaced `prosody_index` by
@@ -16,7 +16,8 @@ export function schemaVersion(present: PresentSchema, wanted: ProsodyVersion | u
   return wanted ?? "0.12";
 }
 
-function* presentSchema(engine: SqlEngine): Work<PresentSchema> {
+/** The tables, indexes and columns the database has now. */
+export function* presentSchema(engine: SqlEngine): Work<PresentSchema> {
   const { probe } = engine.dialect;
   const tables = new Set((yield* rows(probe.tables)).map((row) => String(row[0])));
   const indexes = new Map<string, { unique: boolean }>();

@@ -1,9 +1,6 @@
 import { rows, run, type Param, type SqlEngine, type Work } from "./connection.js";
 import type { Dialect } from "./dialects/dialect.js";
-
-/** 0.12's key index of the prosody table, and the one Prosody 13 replaces it with. */
-const OLD_INDEX = "prosody_index";
-const NEW_INDEX = "prosody_unique_index";
+import { KEY_INDEX, presentSchema, schemaVersion } from "./schema.js";
 /**
  * Where rows that lose to a duplicate are kept: the prosody table's own columns, so they can
  * be put back with `INSERT INTO "prosody" SELECT * FROM …`. Not named `prosody…`: Prosody's
@@ -36,16 +33,6 @@ export interface SchemaUpgradePlan {
 /** Text of a column read through `readValue` (SQLite gives bytes). */
 const text = (value: unknown): string => (value instanceof Uint8Array ? Buffer.from(value).toString("utf8") : String(value));
 
-/** 13's key index: 0.12's columns, unique except on MySQL (where 13 indexes 20-character prefixes). */
-function newIndexSql(dialect: Dialect): string {
-  const old = dialect.schema.indexes[OLD_INDEX]!.sql.replace(`"${OLD_INDEX}"`, `"${NEW_INDEX}"`);
-  return dialect.engine === "MySQL" ? old : old.replace(/^CREATE /, "CREATE UNIQUE ");
-}
-
-function* indexNames(dialect: Dialect): Work<Set<string>> {
-  return new Set((yield* rows(dialect.probe.indexes)).map((row) => String(row[0])));
-}
-
 /**
  * Resolves one duplicated key: keeps the row a keyval read ends with (the last one the table
  * returns, as Prosody's and xmppstore's reads let later rows win), moves the rows that differ
@@ -75,8 +62,8 @@ function* resolveKey(dialect: Dialect, group: Param[], apply: boolean): Work<num
  */
 export async function upgradeTo13(engine: SqlEngine, options: { dryRun: boolean }): Promise<SchemaUpgradePlan> {
   const { dialect } = engine;
-  const present = await engine.transaction("read the schema", () => indexNames(dialect));
-  if (present.has(NEW_INDEX)) return { from: "13", duplicates: [], statements: [], applied: false };
+  const present = await engine.transaction("read the schema", () => presentSchema(engine));
+  if (schemaVersion(present, undefined) === "13") return { from: "13", duplicates: [], statements: [], applied: false };
   const groups = await engine.transaction("find duplicated keys", () =>
     rows(
       `SELECT ${["host", "user", "store", "key"].map((c) => dialect.readValue(`"${c}"`)).join(", ")}, COUNT(*) FROM "prosody" ` +
@@ -86,8 +73,9 @@ export async function upgradeTo13(engine: SqlEngine, options: { dryRun: boolean 
   const duplicates: DuplicateKey[] = groups.map((row) => ({
     host: text(row[0]), user: text(row[1]), store: text(row[2]), key: text(row[3]), rows: Number(row[4]), moved: 0,
   }));
-  const statements = [newIndexSql(dialect)];
-  if (dialect.engine !== "MySQL" && present.has(OLD_INDEX)) statements.push(`DROP INDEX "${OLD_INDEX}"`);
+  // 13's key index as the dialect defines it (unique except on MySQL, where 13 indexes 20-character prefixes).
+  const statements = [dialect.schema.indexes[KEY_INDEX["13"]]!.sql];
+  if (dialect.engine !== "MySQL" && present.indexes.has(KEY_INDEX["0.12"])) statements.push(`DROP INDEX "${KEY_INDEX["0.12"]}"`);
   const apply = !options.dryRun;
   if (apply && groups.length > 0) {
     const table = dialect.schema.tables.prosody.replace(/"prosody"/, `"${DUPLICATES_TABLE}"`);

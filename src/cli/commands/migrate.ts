@@ -4,7 +4,8 @@ import { checkSourceExists, parseSource, sqlSourceKind, type Source } from "../.
 import type { StoreSpec } from "../../config/store-spec.js";
 import { openSource } from "../../jobs/data-source.js";
 import { migrate, type MigrationReport } from "../../jobs/migrate.js";
-import { PROSODY_VERSION_NAMES, type ProsodyVersionName } from "../../jobs/prosody-target.js";
+import type { ProsodyVersion } from "../../contracts/index.js";
+import { PROSODY_VERSIONS } from "../../jobs/prosody-target.js";
 import { rolesSummary } from "../../jobs/roles-migration.js";
 import type { Selection } from "../../jobs/select.js";
 import { verifySources, type VerifyReport } from "../../jobs/verify.js";
@@ -31,9 +32,9 @@ Options:
                       INPUT and OUTPUT name its sections (default: input output)
   --host HOST         only this host (repeatable)
   --store S[:TYPE]    only this store, TYPE keyval, map, archive or pubsub (repeatable)
-  --target-version V  the Prosody the target serves, 0.12 or 13 (default: the target's
-                      prosody_version option, else 13 when its data has stores only 13
-                      writes, such as account_roles); for 13, 0.12's roles are converted
+  --target-version V  the Prosody the target serves, 0.12 or 13, passed to it as its
+                      prosody_version (default: an SQL target's schema, else the target's
+                      prosody_version option, else 0.12); for 13, 0.12's roles are converted
                       to account_roles (highest of operator > admin > member > registered
                       > guest primary, the others secondary) and listed in the summary
   --keep-going        record what fails, skip it and go on (exit status 1 at the end)
@@ -50,7 +51,7 @@ export interface MigrateCliOptions {
   hosts: string[];
   stores: StoreSpec[];
   keepGoing: boolean;
-  targetVersion?: ProsodyVersionName;
+  targetVersion?: ProsodyVersion;
   verify: boolean;
   json: boolean;
   quiet: boolean;
@@ -79,13 +80,13 @@ export function parse(argv: string[]): MigrateCliOptions {
     if (from === undefined || to === undefined) throw new UsageError("--from and --to are required (or --config)");
   }
   const targetVersion = args.values.get("target-version");
-  if (targetVersion !== undefined && !(PROSODY_VERSION_NAMES as readonly string[]).includes(targetVersion)) {
-    throw new UsageError(`--target-version must be ${PROSODY_VERSION_NAMES.join(" or ")}, got ${JSON.stringify(targetVersion)}`);
+  if (targetVersion !== undefined && !(PROSODY_VERSIONS as readonly string[]).includes(targetVersion)) {
+    throw new UsageError(`--target-version must be ${PROSODY_VERSIONS.join(" or ")}, got ${JSON.stringify(targetVersion)}`);
   }
   return {
     from,
     to,
-    ...(targetVersion === undefined ? {} : { targetVersion: targetVersion as ProsodyVersionName }),
+    ...(targetVersion === undefined ? {} : { targetVersion: targetVersion as ProsodyVersion }),
     config: config === undefined ? undefined : { file: config, input: args.positional[0] ?? "input", output: args.positional[1] ?? "output" },
     hosts: args.lists.get("host") ?? [],
     stores: storeOptions(args.lists.get("store")),
