@@ -48,6 +48,7 @@ export type { AccountDetailsStore, AccountDetails } from "./stores/account-detai
 export type { AccountRolesStore, AccountRoles } from "./stores/account-roles.js";
 export { PROSODY_ROLE_PRIORITY } from "./stores/account-roles.js";
 export type { AccountFlagsStore, AccountFlag } from "./stores/account-flags.js";
+export type { AccountActivityStore } from "./stores/account-activity.js";
 export type { MessageArchive, PersonalArchive } from "./stores/message-archive.js";
 export type { MamPrefs, MamPrefsStore } from "./stores/mam-prefs.js";
 export type { OfflineStore } from "./stores/offline.js";

@@ -4,6 +4,7 @@ import { accountStore, type AccountStore } from "./accounts.js";
 import { accountDetailsStore, type AccountDetailsStore } from "./account-details.js";
 import { accountRolesStore, type AccountRolesStore } from "./account-roles.js";
 import { accountFlagsStore, type AccountFlagsStore } from "./account-flags.js";
+import { accountActivityStore, type AccountActivityStore } from "./account-activity.js";
 import { blocklistStore, type BlocklistStore } from "./blocklist.js";
 import type { StoreScope } from "./common.js";
 import { personalArchive, mucLog, type MessageArchive, type PersonalArchive } from "./message-archive.js";
@@ -35,6 +36,8 @@ export interface TypedStores {
   accountRoles(host: string): AccountRolesStore;
   /** Prosody 13's account flags (mod_flags' `account_flags`). */
   accountFlags(host: string): AccountFlagsStore;
+  /** Prosody 13's last activity of `host`'s users (mod_account_activity's `account_activity`). */
+  accountActivity(host: string): AccountActivityStore;
   /** Users' message archives (mod_mam's `archive`) with XEP-0313 queries, quota and expiry. */
   messageArchive(host: string): PersonalArchive;
   /** MUC room logs (mod_muc_mam's `muc_log`) of a MUC host. */
@@ -59,6 +62,7 @@ const MAKERS: { [K in keyof TypedStores]: (scope: StoreScope) => ReturnType<Type
   accountDetails: accountDetailsStore,
   accountRoles: accountRolesStore,
   accountFlags: accountFlagsStore,
+  accountActivity: accountActivityStore,
   messageArchive: personalArchive,
   mucLog,
   offline: offlineStore,

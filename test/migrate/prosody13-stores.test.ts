@@ -2,7 +2,7 @@
 // accounts_cleanup, vcard_muc, cron, lastlog2, auth_tokens, invite_token), written by real
 // Prosody 13, go internal -> SQLite -> internal through migrate with identical dumps, and
 // Prosody 13 reads the final copy exactly as it read the original. The typed account_flags
-// store reads 13's flags and writes what 13 reads.
+// and account_activity stores read 13's data and write what 13 reads.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -72,8 +72,13 @@ test("Prosody 13's stores written by 13 go internal -> SQLite -> internal unchan
   await flags.add("alice", "hibernating", "away");
   await flags.remove("mallory", "deleted");
   assert.deepEqual(await stores(sm).accountRoles(HOST).get("bob"), { primary: "prosody:operator", secondary: ["prosody:admin"] });
+  const activity = stores(sm).accountActivity(HOST);
+  assert.equal(await activity.lastActive("alice"), 1712000300);
+  await activity.record("bob", 1712000900);
+  assert.deepEqual(await activity.all(), { alice: 1712000300, bob: 1712000900 });
   await sm.close();
   const after = await readBy13({ dir, dataPath: back.data_path!, hosts: [HOST] });
   assert.match(after, /account_flags\/alice=\{\["hibernating"\]=\{\["comment"\]="away",\["when"\]=\d+\}\}/);
+  assert.match(after, /account_activity\/bob=\{\["timestamp"\]=1712000900\}/);
   assert.match(after, /account_flags\/mallory=\{\["hibernating"\]=\{\["comment"\]="inactive",\["when"\]=1712000100\}\}/);
 });
