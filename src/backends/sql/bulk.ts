@@ -96,7 +96,7 @@ export function bulkWriter(engine: SqlEngine, codec: ValueCodec, defaultHost: st
           }
           yield* run(archiveInsert(batch.length), batch.flatMap((p) => p.params));
         }
-      });
+      }, { write: true });
       return prepared.map((p) => p.key);
     },
 
@@ -128,7 +128,7 @@ export function bulkWriter(engine: SqlEngine, codec: ValueCodec, defaultHost: st
           }
         }
         yield* flush();
-      });
+      }, { write: true });
     },
   };
 }

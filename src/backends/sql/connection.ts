@@ -1,5 +1,6 @@
 import { StorageError, storageError } from "../../errors.js";
 import type { Dialect } from "./dialects/dialect.js";
+import { scopeDigest, type RowScope, type Turns } from "./turns.js";
 
 /** A parameter of a statement; `Uint8Array` is text given as bytes (SQLite only). */
 export type Param = string | number | Uint8Array;
@@ -30,6 +31,18 @@ export function* run(sql: string, params: readonly Param[] = []): Work<number> {
   return (yield { kind: "run", sql, params }) as number;
 }
 
+/** How a transaction uses the database, so the chokepoint can order it against others. */
+export interface TransactionOptions {
+  /** It changes rows (SQLite: BEGIN IMMEDIATE, so writers in several processes queue for the lock). */
+  write?: boolean;
+  /**
+   * It reads and rewrites the rows of this scope (implies `write`): transactions naming the same
+   * scope run one after another, in this process and across processes, so a multi-row rewrite
+   * (keyval set, map set, an append under a quota) never interleaves with another.
+   */
+  scope?: RowScope;
+}
+
 /** A database with Prosody's tables: every access goes through `transaction`. */
 export interface SqlEngine {
   readonly dialect: Dialect;
@@ -38,9 +51,10 @@ export interface SqlEngine {
   /**
    * Runs `work` in one transaction: all of it is committed, or none. `what` names the operation
    * for error messages. Driver errors become `backend-failure`; StorageErrors thrown by `work`
-   * pass through. The chokepoint for every statement of the backend.
+   * pass through. Deadlocks, serialization failures and busy databases are retried with
+   * back-off, a bounded number of times. The chokepoint for every statement of the backend.
    */
-  transaction<T>(what: string, work: () => Work<T>): Promise<T>;
+  transaction<T>(what: string, work: () => Work<T>, options?: TransactionOptions): Promise<T>;
   /**
    * Runs one SELECT on its own, without BEGIN/COMMIT around it (one statement is atomic and
    * sees one snapshot anyway): the fast path for reads of a single statement. Same errors and
@@ -57,14 +71,53 @@ export interface Session {
   release(broken: boolean): void;
 }
 
+/** A server engine as the chokepoint drives it. */
+export interface ServerEngine {
+  readonly dialect: Dialect;
+  readonly label: string;
+  /** The backend's name, for messages. */
+  readonly backend: string;
+  acquire(): Promise<Session>;
+  readonly turns: Turns;
+}
+
+/** Attempts after a deadlock, serialization failure or lock timeout before it is reported. */
+export const TRANSIENT_ATTEMPTS = 10;
+
+/** Waits before attempt `n` (2, 3, …): a random time up to a bound that doubles, "full jitter". */
+export function backOff(n: number): Promise<void> {
+  const bound = Math.min(250, 5 * 2 ** n);
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * bound));
+}
+
+function lockStep(dialect: Dialect, sql: string, scope: RowScope): Step {
+  return { kind: "rows", sql, params: [dialect.rowLock!.key(scopeDigest(scope))] };
+}
+
+/** Takes the scope's advisory lock; a lock not granted (a timeout) is a transient failure. */
+async function takeLock(session: Session, dialect: Dialect, scope: RowScope): Promise<void> {
+  const found = (await session.execute(lockStep(dialect, dialect.rowLock!.take, scope))) as Rows;
+  if (Number(found[0]?.[0]) !== 1) throw new LockNotGranted();
+}
+
+class LockNotGranted extends Error {
+  constructor() {
+    super("timed out waiting for the lock on the rows");
+  }
+}
+
 /** Drives `work` over an async session, between BEGIN and COMMIT (unless `bare`: one read). */
-async function drive<T>(session: Session, work: Work<T>, onCommit: () => void, bare: boolean): Promise<T> {
+async function drive<T>(session: Session, dialect: Dialect, work: Work<T>, onCommit: () => void, bare: boolean, scope?: RowScope): Promise<T> {
   if (bare) {
     const step = work.next();
     if (step.done) return step.value;
     return work.next(await session.execute(step.value)).value as T;
   }
+  const lock = scope && dialect.rowLock;
+  // A session lock is taken before BEGIN, so that MySQL's snapshot starts after the turn begins.
+  if (lock && lock.release) await takeLock(session, dialect, scope);
   await session.execute({ kind: "run", sql: "BEGIN", params: [] });
+  if (lock && !lock.release) await takeLock(session, dialect, scope);
   let input: unknown;
   for (;;) {
     const step = work.next(input);
@@ -77,6 +130,27 @@ async function drive<T>(session: Session, work: Work<T>, onCommit: () => void, b
   }
 }
 
+/** Gives a MySQL-style session lock back (transaction locks end with the transaction). */
+async function releaseLock(session: Session, dialect: Dialect, scope: RowScope | undefined): Promise<void> {
+  const release = scope && dialect.rowLock?.release;
+  if (release) await session.execute(lockStep(dialect, release, scope));
+}
+
+/**
+ * Gives the session back after the work: rolled back first when it failed. A session that
+ * cannot be rolled back or unlocked is closed, which also frees its locks.
+ */
+async function giveBack(session: Session, dialect: Dialect, scope: RowScope | undefined, outcome: "done" | "failed" | "lost" | "bare"): Promise<void> {
+  if (outcome === "lost" || outcome === "bare") return session.release(outcome === "lost");
+  try {
+    if (outcome === "failed") await session.execute({ kind: "run", sql: "ROLLBACK", params: [] });
+    await releaseLock(session, dialect, scope);
+    session.release(false);
+  } catch {
+    session.release(true);
+  }
+}
+
 /**
  * How many sessions one operation may try when connections turn out to be gone: after a server
  * restart every idle connection of a pool is dead, and the pool may hand out several of them
@@ -85,47 +159,64 @@ async function drive<T>(session: Session, work: Work<T>, onCommit: () => void, b
 const MAX_ATTEMPTS = 4;
 
 /**
- * The transaction chokepoint of the server engines: takes a session, runs the work, and when
- * the connection turns out to be gone (a database restart, a killed backend) retries on another
- * session (up to MAX_ATTEMPTS in all). A failure during COMMIT is not retried: the outcome is
- * unknown, so it is reported.
+ * The transaction chokepoint of the server engines: takes a session, runs the work, and
+ * - when the connection turns out to be gone (a database restart, a killed backend), retries
+ *   on another session (up to MAX_ATTEMPTS in all); a failure during COMMIT is not retried:
+ *   the outcome is unknown;
+ * - when the database gave up on the transaction (deadlock, serialization failure, lock wait
+ *   timeout: it was rolled back whole), runs it again after a jittered back-off, up to
+ *   {@link TRANSIENT_ATTEMPTS} times;
+ * - with a `scope`, runs only when no other transaction of that scope runs (see turns.ts).
  */
-export async function retryingTransaction<T>(
-  engine: { dialect: Dialect; label: string },
-  backend: string,
-  what: string,
-  acquire: () => Promise<Session>,
-  work: () => Work<T>,
-  bare = false,
-): Promise<T> {
+export function retryingTransaction<T>(engine: ServerEngine, what: string, work: () => Work<T>, options: TransactionOptions = {}, bare = false): Promise<T> {
+  return engine.turns.run(options.scope, () => attempts(engine, what, work, options.scope, bare));
+}
+
+/**
+ * Runs `once` again after a jittered back-off while it fails with an error after which the
+ * database has rolled the whole transaction back (deadlock, serialization failure, lock wait
+ * timeout, busy), up to {@link TRANSIENT_ATTEMPTS} times in all; other errors pass at once.
+ */
+export async function retryTransient<T>(dialect: Dialect, once: () => Promise<T> | T): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    let session: Session;
     try {
-      session = await acquire();
+      return await once();
     } catch (error) {
-      if (attempt < MAX_ATTEMPTS && engine.dialect.isConnectionLost(error)) continue;
-      throw failure(engine, backend, what, error);
+      const transient = error instanceof LockNotGranted || (!(error instanceof StorageError) && dialect.isTransient(error));
+      if (!transient || attempt >= TRANSIENT_ATTEMPTS) throw error;
+      await backOff(attempt + 1);
     }
-    let committing = false;
-    try {
-      const result = await drive(session, work(), () => (committing = true), bare);
-      session.release(false);
-      return result;
-    } catch (error) {
-      const lost = !(error instanceof StorageError) && engine.dialect.isConnectionLost(error);
-      if (!lost && !bare) {
-        try {
-          await session.execute({ kind: "run", sql: "ROLLBACK", params: [] });
-          session.release(false);
-        } catch {
-          session.release(true);
-        }
-      } else {
-        session.release(lost);
+  }
+}
+
+async function attempts<T>(engine: ServerEngine, what: string, work: () => Work<T>, scope: RowScope | undefined, bare: boolean): Promise<T> {
+  const { dialect } = engine;
+  let lostSessions = 0;
+  const once = async (): Promise<T> => {
+    for (;;) {
+      let session: Session;
+      try {
+        session = await engine.acquire();
+      } catch (error) {
+        if (++lostSessions >= MAX_ATTEMPTS || !dialect.isConnectionLost(error)) throw error;
+        continue;
       }
-      if (lost && !committing && attempt < MAX_ATTEMPTS) continue;
-      throw failure(engine, backend, what, error);
+      let committing = false;
+      try {
+        const result = await drive(session, dialect, work(), () => (committing = true), bare, scope);
+        await giveBack(session, dialect, scope, bare ? "bare" : "done");
+        return result;
+      } catch (error) {
+        const lost = !(error instanceof StorageError) && dialect.isConnectionLost(error);
+        await giveBack(session, dialect, scope, lost ? "lost" : bare ? "bare" : "failed");
+        if (!lost || committing || ++lostSessions >= MAX_ATTEMPTS) throw error;
+      }
     }
+  };
+  try {
+    return await retryTransient(dialect, once);
+  } catch (error) {
+    throw failure(engine, engine.backend, what, error);
   }
 }
 

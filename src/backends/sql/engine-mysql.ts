@@ -1,4 +1,5 @@
 import mysql from "mysql2/promise";
+import { Turns } from "./turns.js";
 import { retryingTransaction, single, type Session, type SqlEngine, type Step } from "./connection.js";
 import { mysqlDialect } from "./dialects/mysql.js";
 import type { ServerSettings } from "./settings.js";
@@ -39,11 +40,12 @@ export function openMysql(settings: ServerSettings, backend: string): SqlEngine 
     };
   };
 
-  const engine = { dialect: mysqlDialect, label };
+  const engine = { dialect: mysqlDialect, label, backend, acquire, turns: new Turns() };
   return {
-    ...engine,
-    transaction: (what, work) => retryingTransaction(engine, backend, what, acquire, work),
-    read: (what, sql, params = []) => retryingTransaction(engine, backend, what, acquire, () => single(sql, params), true),
+    dialect: mysqlDialect,
+    label,
+    transaction: (what, work, options) => retryingTransaction(engine, what, work, options),
+    read: (what, sql, params = []) => retryingTransaction(engine, what, () => single(sql, params), {}, true),
     close: () => pool.end(),
   };
 }

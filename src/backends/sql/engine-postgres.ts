@@ -1,4 +1,5 @@
 import pg from "pg";
+import { Turns } from "./turns.js";
 import { retryingTransaction, single, type Session, type SqlEngine, type Step } from "./connection.js";
 import { postgresDialect } from "./dialects/postgres.js";
 import type { ServerSettings } from "./settings.js";
@@ -50,11 +51,12 @@ export function openPostgres(settings: ServerSettings, backend: string, warn: (m
     };
   };
 
-  const engine = { dialect: postgresDialect, label };
+  const engine = { dialect: postgresDialect, label, backend, acquire, turns: new Turns() };
   return {
-    ...engine,
-    transaction: (what, work) => retryingTransaction(engine, backend, what, acquire, work),
-    read: (what, sql, params = []) => retryingTransaction(engine, backend, what, acquire, () => single(sql, params), true),
+    dialect: postgresDialect,
+    label,
+    transaction: (what, work, options) => retryingTransaction(engine, what, work, options),
+    read: (what, sql, params = []) => retryingTransaction(engine, what, () => single(sql, params), {}, true),
     close: () => pool.end(),
   };
 }

@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { failure, type Param, type Rows, type SqlEngine, type Step, type Work } from "./connection.js";
+import { failure, retryTransient, type Param, type Rows, type SqlEngine, type Step, type TransactionOptions, type Work } from "./connection.js";
 import { sqliteDialect } from "./dialects/sqlite.js";
 import type { SqliteTune } from "./settings.js";
 
@@ -64,8 +64,10 @@ function applyTune(db: Database.Database, tune: SqliteTune | undefined): void {
 
 /**
  * SQLite through better-sqlite3: one connection per database file, WAL journal. Units of work
- * run synchronously inside better-sqlite3's transaction, so no other operation can interleave
- * with them; an embedded database has no connection to lose, so nothing is retried.
+ * run synchronously inside better-sqlite3's transaction, so no other operation of this process
+ * can interleave with them; writers in other processes wait for the write lock (busy timeout),
+ * and a transaction that still found the database busy is run again. An embedded database has
+ * no connection to lose.
  */
 export function openSqlite(file: string, backend: string, tune?: SqliteTune): SqlEngine {
   const label = `SQLite3 ${file}`;
@@ -109,9 +111,12 @@ export function openSqlite(file: string, backend: string, tune?: SqliteTune): Sq
   return {
     dialect: sqliteDialect,
     label,
-    async transaction<T>(what: string, work: () => Work<T>): Promise<T> {
+    async transaction<T>(what: string, work: () => Work<T>, options: TransactionOptions = {}): Promise<T> {
+      // A writer takes the write lock at BEGIN: one that first read and then found another
+      // process writing would fail at once (SQLITE_BUSY), where BEGIN IMMEDIATE waits its turn.
+      const begin = options.write || options.scope ? runWork.immediate : runWork.deferred;
       try {
-        return runWork(work()) as T;
+        return await retryTransient(sqliteDialect, () => begin(work()) as T);
       } catch (error) {
         throw failure(engine, backend, what, error);
       }

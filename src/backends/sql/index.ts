@@ -105,7 +105,7 @@ export const createSqlBackend: BackendFactory = async (options: HostOptions, con
       await engine.transaction(`purge ${user}@${host}`, function* () {
         yield* run(`DELETE FROM "prosody" WHERE "host" = ? AND "user" = ?`, [host, user]);
         yield* run(`DELETE FROM "prosodyarchive" WHERE "host" = ? AND "user" = ?`, [host, user]);
-      });
+      }, { write: true });
     },
     async *discover(): AsyncIterable<DiscoveredStore> {
       const found = await engine.transaction("discover stores", function* () {

@@ -61,7 +61,8 @@ export function sqlKeyVal(scope: SqlTable): KeyValStore {
       const where = describeObject(scope, user);
       // Everything is encoded before the transaction, so a value that cannot be stored leaves the old data alone.
       const encoded = data === undefined || data === null ? [] : splitRows(data, codec, engine.dialect, `[sql] ${where}`);
-      await engine.transaction(`set ${where}`, () => sql.replaceUser(userColumn(user, scope.engine.dialect), encoded));
+      const owner = userColumn(user, scope.engine.dialect);
+      await engine.transaction(`set ${where}`, () => sql.replaceUser(owner, encoded), { scope: [scope.host, owner, scope.store] });
     },
     async *users() {
       yield* await engine.transaction(`list users of ${scope.host}/${scope.store}`, () => sql.users());

@@ -88,7 +88,8 @@ export function sqlMap(scope: SqlTable): MapStore {
         key,
         change === REMOVE || !hasOwnRow(key, dialect) ? change : codec.encode(change, `[sql] ${where}[${JSON.stringify(key)}]`),
       ]);
-      await engine.transaction(`set keys of ${where}`, () => setKeys(userColumn(user, dialect), changes, where));
+      const owner = userColumn(user, dialect);
+      await engine.transaction(`set keys of ${where}`, () => setKeys(owner, changes, where), { scope: [host, owner, store] });
     },
     async getAll(key) {
       const where = `${host}/${store}`;
@@ -121,7 +122,7 @@ export function sqlMap(scope: SqlTable): MapStore {
         for (const [user, table] of yield* scanExtras(where, true)) {
           if (table.delete(key)) yield* writeExtra(user, table, `${user}@${where}`);
         }
-      });
+      }, { write: true });
     },
   };
 }

@@ -56,7 +56,7 @@ export async function ensureSchema(engine: SqlEngine, wanted?: ProsodyVersion): 
   for (const sql of statements) {
     await engine.transaction("create Prosody's tables", function* () {
       yield* run(sql);
-    });
+    }, { write: true });
   }
   return { version, statements };
 }

@@ -46,10 +46,33 @@ export interface Dialect {
   readonly schema: SchemaDdl;
   /** Statements that list the columns and indexes present (see {@link SchemaProbe}). */
   readonly probe: SchemaProbe;
+  /**
+   * An advisory lock per row scope (see turns.ts), so that writers of one user's rows take
+   * turns across processes; absent where one connection serialises writers anyway (SQLite).
+   */
+  readonly rowLock?: RowLock;
   /** True when `error` means the connection is gone (so one retry on a new one is worthwhile). */
   isConnectionLost(error: unknown): boolean;
+  /**
+   * True when the database rolled the transaction back so that running it again may succeed:
+   * a deadlock, a serialization failure, a lock wait timeout, a busy database.
+   */
+  isTransient(error: unknown): boolean;
   /** A short explanation of a driver error, e.g. "the database is read-only". */
   describeError(error: unknown): string;
+}
+
+export interface RowLock {
+  /** The lock's one parameter for a scope's digest (a 64-bit number, or a short name). */
+  key(digest: Buffer): string;
+  /** A SELECT that waits for the lock and gives 1 when it is held. */
+  readonly take: string;
+  /**
+   * Where given, the lock belongs to the session: it is taken before BEGIN and given back with
+   * this statement after COMMIT or ROLLBACK. Otherwise it is taken after BEGIN and ends with
+   * the transaction.
+   */
+  readonly release?: string;
 }
 
 export interface SchemaDdl {

@@ -14,6 +14,11 @@ const LOST_CODES = new Set([
   "ER_CON_COUNT_ERROR",
 ]);
 
+// ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT: InnoDB rolled the transaction (or statement) back.
+const TRANSIENT_ERRNOS = new Set([1213, 1205]);
+/** Seconds GET_LOCK waits before giving up (the chokepoint then retries). */
+const LOCK_WAIT = 30;
+
 function field(error: unknown, name: string): unknown {
   return typeof error === "object" && error !== null ? (error as Record<string, unknown>)[name] : undefined;
 }
@@ -68,6 +73,14 @@ export const mysqlDialect: Dialect = {
       `SELECT table_name, column_name, column_type, character_set_name, collation_name FROM information_schema.columns ` +
       `WHERE table_schema = DATABASE() AND table_name IN ${TABLES}`,
   },
+  // A named user lock (at most 64 characters): held by the session, given back after the
+  // transaction; it needs nothing in the schema and dies with its connection.
+  rowLock: {
+    key: (digest) => `xmppstore:${digest.toString("hex", 0, 20)}`,
+    take: `SELECT GET_LOCK(?, ${LOCK_WAIT})`,
+    release: "SELECT RELEASE_LOCK(?)",
+  },
+  isTransient: (error) => TRANSIENT_ERRNOS.has(field(error, "errno") as number),
   isConnectionLost(error) {
     const c = field(error, "code");
     return field(error, "fatal") === true || (typeof c === "string" && LOST_CODES.has(c));

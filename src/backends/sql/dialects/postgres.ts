@@ -1,6 +1,8 @@
 import { memoize, numberedPlaceholders, prosodyIndexes, prosodyTables, type Dialect } from "./dialect.js";
 
 const TABLES = "('prosody', 'prosodyarchive')";
+// serialization_failure, deadlock_detected, lock_not_available (lock_timeout).
+const TRANSIENT_CODES = new Set(["40001", "40P01", "55P03"]);
 const LOST_CODES = new Set(["57P01", "57P02", "57P03", "ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT"]);
 
 function code(error: unknown): string {
@@ -33,6 +35,12 @@ export const postgresDialect: Dialect = {
       `JOIN "pg_namespace" n ON n."oid" = t."relnamespace" WHERE n."nspname" = current_schema() AND t."relname" IN ${TABLES}`,
     columns: `SELECT '', '', '', NULL, NULL WHERE false`,
   },
+  // A transaction-level advisory lock on a 64-bit number: nothing in the schema, ended by COMMIT.
+  rowLock: {
+    key: (digest) => String(digest.readBigInt64BE(0)),
+    take: "SELECT 1 FROM pg_advisory_xact_lock(CAST(? AS BIGINT))",
+  },
+  isTransient: (error) => TRANSIENT_CODES.has(code(error)),
   isConnectionLost(error) {
     const c = code(error);
     if (LOST_CODES.has(c) || c.startsWith("08")) return true;

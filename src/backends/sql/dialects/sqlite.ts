@@ -38,6 +38,8 @@ export const sqliteDialect: Dialect = {
     columns: `SELECT '', '', '', NULL, NULL WHERE 0`,
   },
   isConnectionLost: () => false,
+  // Another process held the write lock for longer than the busy timeout.
+  isTransient: (error) => code(error).startsWith("SQLITE_BUSY"),
   describeError(error) {
     const message = error instanceof Error ? error.message : String(error);
     const c = code(error);
