@@ -14,6 +14,7 @@ import type {
 import { REMOVE } from "../contracts/index.js";
 import {
   checkArchiveKey,
+  checkArchiveText,
   checkArchiveValue,
   checkKey,
   checkMapWideKey,
@@ -157,11 +158,11 @@ export function guardArchive(inner: ArchiveStore, label: GuardLabel): ArchiveSto
         checkQuery(query, true);
         return inner.delete(user, cleanQuery<ArchiveDeleteQuery>(query));
       }),
-    get: (user, id) => call(label, "get", () => (checkUser(user), checkKey(id, "id"), inner.get(user, id))),
+    get: (user, id) => call(label, "get", () => (checkUser(user), checkArchiveText(id, "id"), inner.get(user, id))),
     set: (user, id, value, when, with_) =>
       call(label, "set", () => {
         checkUser(user);
-        checkKey(id, "id");
+        checkArchiveText(id, "id");
         checkArchiveValue(value);
         checkWhen(when);
         checkWith(with_);

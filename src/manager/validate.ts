@@ -42,6 +42,15 @@ export function checkMapWideKey(key: unknown): asserts key is string {
   if (key === "") throw storageError("invalid-input", "key must not be empty for a call across all users");
 }
 
+/**
+ * An archive id or contact (`key`, `with`, an id of a query): a key without U+0000, which no
+ * JID or id holds and several engines cannot take, so it is refused alike on every backend.
+ */
+export function checkArchiveText(text: unknown, what: string): asserts text is string {
+  checkKey(text, what);
+  if (text.includes("\0")) throw storageError("invalid-input", `${what} ${JSON.stringify(text)} contains a NUL character`);
+}
+
 export function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
@@ -73,10 +82,11 @@ export function checkQuery(query: unknown, allowTruncate = false): asserts query
     }
   }
   for (const field of ["with", "before", "after", "key"]) {
-    if (q[field] !== undefined) checkKey(q[field], `query.${field}`);
+    if (q[field] !== undefined) checkArchiveText(q[field], `query.${field}`);
   }
-  if (q.ids !== undefined && !(Array.isArray(q.ids) && q.ids.every((id) => typeof id === "string"))) {
-    throw storageError("invalid-input", `query.ids must be a list of strings, got ${describe(q.ids)}`);
+  if (q.ids !== undefined) {
+    if (!Array.isArray(q.ids)) throw storageError("invalid-input", `query.ids must be a list of strings, got ${describe(q.ids)}`);
+    for (const id of q.ids) checkArchiveText(id, "an id of query.ids");
   }
   checkCount(q.limit, "query.limit");
   checkCount(q.truncate, "query.truncate");
@@ -107,11 +117,11 @@ export function checkWhen(when: unknown): asserts when is number | undefined {
 }
 
 export function checkWith(with_: unknown): asserts with_ is string | undefined {
-  if (with_ !== undefined && with_ !== null) checkKey(with_, "with");
+  if (with_ !== undefined && with_ !== null) checkArchiveText(with_, "with");
 }
 
 export function checkArchiveKey(key: unknown): asserts key is string | null {
   if (key === null || key === undefined) return;
-  checkKey(key, "key");
+  checkArchiveText(key, "key");
   if (key === "") throw storageError("invalid-input", "key must not be empty (use null for a new id)");
 }

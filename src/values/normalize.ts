@@ -3,6 +3,7 @@ import { storageError } from "../errors.js";
 import { LuaTable, isPlainObject, type LuaKey, type Value } from "./types.js";
 import { stringFromBytes, tableFromPairs, tablePairs } from "./table.js";
 import { setField } from "./dictionary.js";
+import { isXmlName, nonXmlChar } from "./xml-chars.js";
 
 /**
  * How deep a stored value may nest, counted as the Lua tables Prosody's serializer writes for it:
@@ -50,20 +51,33 @@ function normalizeBigint(value: bigint, where: string): number | bigint {
   return Number.isSafeInteger(asNumber) ? asNumber : value;
 }
 
+/** Text of a stanza: a well-formed string of characters XML can carry (else `invalid-input`). */
+function checkXmlText(text: string, where: string): string {
+  const bad = nonXmlChar(checkString(text, where));
+  if (bad) throw storageError("invalid-input", `XML cannot carry the character ${bad}`, { object: where });
+  return text;
+}
+
+function checkXmlName(name: string, where: string, what: string): void {
+  if (!isXmlName(name)) throw storageError("invalid-input", `${JSON.stringify(name)} is not an XML ${what} name`, { object: where });
+}
+
 function normalizeElement(element: Element, where: string, depth: number): Element {
   if (typeof element.name !== "string" || element.name === "") reject(where, "an element without a name");
   // The element's table is level depth + 1, its attr table depth + 2.
   if (depth + 2 > MAX_DEPTH) reject(where, `XML nested deeper than ${MAX_DEPTH} levels`);
+  checkXmlName(element.name, where, "element");
   const attrs: Record<string, string> = {};
   for (const [name, attr] of Object.entries(element.attrs ?? {})) {
     if (attr === undefined || attr === null) continue;
     if (typeof attr !== "string" && typeof attr !== "number") reject(`${where}@${name}`, `an attribute of type ${typeof attr}`);
-    attrs[name] = checkString(String(attr), `${where}@${name}`);
+    checkXmlName(name, where, "attribute");
+    attrs[name] = checkXmlText(String(attr), `${where}@${name}`);
   }
   const copy = new Element(element.name, attrs);
   for (const child of element.children ?? []) {
     if (typeof child === "string") {
-      copy.children.push(checkString(child, where));
+      copy.children.push(checkXmlText(child, where));
     } else if (child instanceof Element) {
       const inner = normalizeElement(child, `${where}/${child.name}`, depth + 1);
       inner.parent = copy;

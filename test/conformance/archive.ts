@@ -6,6 +6,9 @@ import { elementsEqual } from "../../src/values/index.js";
 import { collect, rejectsWith, withEnv, conformanceIt as it, type ConformanceTarget, type TestEnv } from "./context.js";
 
 const T0 = 1_700_000_000;
+/** 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, the bounds of an XEP-0082 date a client may send. */
+const YEAR_1 = -62_135_596_800;
+const YEAR_9999 = 253_402_300_799;
 
 export function message(body: string, extra: Record<string, string> = {}): Element {
   const el = new Element("message", { xmlns: "jabber:client", type: "chat", ...extra });
@@ -226,6 +229,91 @@ export function archiveTests(target: ConformanceTarget): void {
         await rejectsWith(archive.find(u, { wiht: "typo" } as never), "invalid-input");
         await rejectsWith(archive.delete(u, { start: "yesterday" } as never), "invalid-input");
         await rejectsWith(archive.append(u, null, message("x"), Number.NaN), "invalid-input");
+      }));
+
+    it(target, "answers fractional time bounds and bounds from year 1 to year 9999", () =>
+      withArchive(target, async (archive, u) => {
+        await fill(archive, u);
+        const all = numbers([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        assert.deepEqual(await bodies(archive, u, { start: T0 + 0.5, end: T0 + 120.5 }), numbers([1, 2]));
+        assert.deepEqual(await bodies(archive, u, { start: T0 + 60.25, end: T0 + 60.75 }), []);
+        assert.deepEqual(await bodies(archive, u, { start: YEAR_1, end: YEAR_9999 }), all);
+        assert.deepEqual(await bodies(archive, u, { start: YEAR_9999 }), []);
+        assert.deepEqual(await bodies(archive, u, { end: YEAR_1 }), []);
+        assert.deepEqual(await bodies(archive, u, { start: -1e300, end: 1e300 }), all);
+        const counted = await archive.find(u, { start: YEAR_1, end: T0 + 60.5, total: true, limit: 0 });
+        assert.equal(counted.total, 2);
+        assert.deepEqual((await archive.summary(u, { start: T0 + 539.5, end: YEAR_9999 })).counts, { "juliet@capulet.example": 1 });
+        assert.equal(await archive.delete(u, { start: YEAR_1, end: T0 + 60.5 }), 2);
+        assert.equal(await archive.delete(u, { start: YEAR_9999 }), 0);
+        assert.deepEqual(await bodies(archive, u), all.slice(2));
+      }));
+
+    it(target, "refuses U+0000 in ids, key, before, after and with, and keeps what is stored", () =>
+      withArchive(target, async (archive, u) => {
+        const ids = await fill(archive, u, 3);
+        for (const field of ["with", "key", "before", "after"]) {
+          await rejectsWith(archive.find(u, { [field]: "a\0b" }), "invalid-input", /NUL/);
+          await rejectsWith(archive.delete(u, { [field]: "a\0b" }), "invalid-input", /NUL/);
+        }
+        await rejectsWith(archive.find(u, { ids: [ids[0], "a\0b"] }), "invalid-input", /NUL/);
+        await rejectsWith(archive.delete(u, { ids: ["a\0b"] }), "invalid-input", /NUL/);
+        await rejectsWith(archive.summary(u, { with: "\0" }), "invalid-input", /NUL/);
+        await rejectsWith(archive.get(u, "a\0b"), "invalid-input", /NUL/);
+        await rejectsWith(archive.append(u, "a\0b", message("x"), T0), "invalid-input", /NUL/);
+        await rejectsWith(archive.append(u, null, message("x"), T0, "a\0b"), "invalid-input", /NUL/);
+        assert.deepEqual(await bodies(archive, u), numbers([0, 1, 2]));
+      }));
+
+    for (const count of [40_000, 70_000]) {
+      it(target, `finds and deletes by ${count} ids`, () =>
+        withArchive(target, async (archive, u) => {
+          const stored = await fill(archive, u);
+          const ids = Array.from({ length: count }, (_, i) => `missing-${i}`);
+          ids.splice(count / 2, 0, stored[8], stored[2], stored[5]);
+          const found = await archive.find(u, { ids, total: true });
+          assert.equal(found.total, 3);
+          assert.deepEqual((await collect(found)).map((i) => i.value.getChildText("body")), numbers([2, 5, 8]));
+          assert.deepEqual(await bodies(archive, u, { ids, reverse: true, limit: 2 }), numbers([8, 5]));
+          assert.equal(await archive.delete(u, { ids }), 3);
+          assert.deepEqual(await bodies(archive, u), numbers([0, 1, 3, 4, 6, 7, 9]));
+        }));
+    }
+
+    it(target, "refuses stanzas XML cannot write (names, characters) with invalid-input, in archives and keyval data", () =>
+      withEnv(target, async ({ sm, host, user }) => {
+        const archive = await sm.open(host, "archive", "archive");
+        const keyval = await sm.open(host, "private");
+        const u = user();
+        const good = new Element("pubsub:item", { "xmlns:pubsub": "urn:example", "xml:lang": "en", id: "é·1" }).t("tab\t line\n cr\r 😀").root();
+        await archive.append(u, null, good, T0);
+        await keyval.set(u, { stanza: good, text: "kept" });
+        const bad = [
+          new Element("?xml"),
+          new Element("!x"),
+          new Element("message").c("!x").root(),
+          new Element("1st"),
+          new Element("a:b:c"),
+          new Element(":x"),
+          new Element("x:"),
+          new Element("has space"),
+          new Element("message", { "a b": "1" }),
+          new Element("message", { "-x": "1" }),
+          new Element("message", { "x:": "1" }),
+          new Element("message").c("body").t("bell \u0007").root(),
+          new Element("message", { id: "nul \0" }),
+          new Element("message").t("\uFFFE"),
+        ];
+        for (const stanza of bad) {
+          await rejectsWith(archive.append(u, null, stanza, T0 + 1), "invalid-input");
+          await rejectsWith(keyval.set(u, { stanza, text: "lost" }), "invalid-input");
+          await rejectsWith(keyval.set(u, { nested: [stanza] }), "invalid-input");
+        }
+        const items = await collect(await archive.find(u));
+        assert.equal(items.length, 1);
+        assert.ok(elementsEqual(items[0].value, good), items[0].value.toString());
+        const data = (await keyval.get(u)) as Record<string, unknown>;
+        assert.equal(data.text, "kept");
       }));
 
     it(target, "keeps archives across managers exactly when caps.persistent says so", () =>

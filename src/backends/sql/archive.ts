@@ -101,7 +101,7 @@ export function sqlArchive(scope: SqlTable, quota: number | undefined, newId: ()
 
     async find(user, query = {}) {
       const label = describeObject(scope, user);
-      const base = archiveWhere(host, userColumn(user, dialect), store, query);
+      const base = archiveWhere(dialect, host, userColumn(user, dialect), store, query);
       const limit = Math.min(query.limit ?? Infinity, PAGE_SIZE);
       const byContact = query.with !== undefined;
       if (!query.total && query.before === undefined && query.after === undefined) {
@@ -111,7 +111,7 @@ export function sqlArchive(scope: SqlTable, quota: number | undefined, newId: ()
       }
       const first = await engine.transaction(`find in ${label}`, function* () {
         const total = query.total ? yield* count(base) : undefined;
-        const where = yield* idRange(base, host, userColumn(user, dialect), store, query);
+        const where = yield* idRange(dialect, base, host, userColumn(user, dialect), store, query);
         const found = limit === 0 ? [] : yield* rows(...pageSql(where, query.reverse === true, limit, byContact));
         return { total, where, found };
       });
@@ -122,7 +122,7 @@ export function sqlArchive(scope: SqlTable, quota: number | undefined, newId: ()
       const label = describeObject(scope, user);
       const owner = user === true ? true : userColumn(user, dialect);
       return engine.transaction(`delete from ${label}`, function* () {
-        let where = yield* idRange(archiveWhere(host, owner, store, query), host, owner, store, query);
+        let where = yield* idRange(dialect, archiveWhere(dialect, host, owner, store, query), host, owner, store, query);
         if (query.truncate !== undefined) {
           // Keep the newest `truncate` items (the oldest, with reverse): delete beyond the boundary.
           if (query.truncate > 0) {
@@ -141,7 +141,7 @@ export function sqlArchive(scope: SqlTable, quota: number | undefined, newId: ()
 
     async get(user, id) {
       const label = describeObject(scope, user);
-      const where = archiveWhere(host, userColumn(user, dialect), store, { key: id });
+      const where = archiveWhere(dialect, host, userColumn(user, dialect), store, { key: id });
       const found = await engine.read(`get from ${label}`, ...pageSql(where, false, 1));
       if (found.length === 0) return undefined;
       const item = toItem(found[0], label);
@@ -150,6 +150,8 @@ export function sqlArchive(scope: SqlTable, quota: number | undefined, newId: ()
 
     async set(user, id, value, when, with_) {
       const label = describeObject(scope, user);
+      // An id the column cannot hold names no stored item (MySQL would match it padded).
+      if (!dialect.holds(id)) return false;
       const encoded = codec.encode(value, `[sql] ${label} item ${id}`);
       const sets = ['"type" = ?', `"value" = ${dialect.bindValue}`];
       const params: Param[] = [encoded.type, encoded.value];
@@ -176,7 +178,7 @@ export function sqlArchive(scope: SqlTable, quota: number | undefined, newId: ()
     async summary(user, query = {}) {
       const label = describeObject(scope, user);
       const found = await engine.transaction(`summarise ${label}`, function* () {
-        const where = yield* idRange(archiveWhere(host, userColumn(user, dialect), store, query), host, userColumn(user, dialect), store, query);
+        const where = yield* idRange(dialect, archiveWhere(dialect, host, userColumn(user, dialect), store, query), host, userColumn(user, dialect), store, query);
         const source =
           query.limit === undefined
             ? `"prosodyarchive" WHERE ${sqlOf(where)}`

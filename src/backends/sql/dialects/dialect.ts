@@ -33,6 +33,11 @@ export interface Dialect {
   holds(text: string): boolean;
   /** What `holds` rules out, for messages. */
   readonly holdsNot: string;
+  /**
+   * A subquery giving the strings of one parameter holding a JSON array of strings: how a long
+   * list of ids is passed (engines limit the number of parameters of a statement).
+   */
+  readonly jsonStrings: string;
   /** The `when` column's range, in seconds. */
   readonly whenRange: readonly [number, number];
   /** True where `when` can hold fractions of a second (SQLite stores them as REAL). */

@@ -52,6 +52,7 @@ export const mysqlDialect: Dialect = {
   byteStrings: false,
   holds: (text) => !text.endsWith(" "),
   holdsNot: "trailing spaces (utf8mb4_bin compares 'a ' equal to 'a')",
+  jsonStrings: `SELECT "id" FROM JSON_TABLE(?, '$[*]' COLUMNS ("id" TEXT CHARACTER SET ${CHARSET} COLLATE ${COLLATION} PATH '$')) AS "ids"`,
   whenRange: [-(2 ** 31), 2 ** 31 - 1],
   fractionalWhen: false,
   upsert: false,

@@ -19,6 +19,7 @@ export const postgresDialect: Dialect = {
   byteStrings: false,
   holds: (text) => !text.includes("\0"),
   holdsNot: "U+0000",
+  jsonStrings: "SELECT json_array_elements_text(CAST(? AS JSON))",
   whenRange: [-(2 ** 31), 2 ** 31 - 1],
   fractionalWhen: false,
   upsert: true,

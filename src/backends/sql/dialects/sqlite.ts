@@ -22,6 +22,7 @@ export const sqliteDialect: Dialect = {
   byteStrings: true,
   holds: () => true,
   holdsNot: "nothing",
+  jsonStrings: 'SELECT "value" FROM json_each(?)',
   whenRange: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
   fractionalWhen: true,
   upsert: true,
