@@ -6,9 +6,6 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { describe, test, type TestContext } from "node:test";
-import Database from "better-sqlite3";
-import pg from "pg";
-import mysql from "mysql2/promise";
 import { Element } from "ltx";
 import { StorageManager } from "../../src/stores/storage-manager.js";
 import type { StorageConfig } from "../../src/contracts/index.js";
@@ -17,7 +14,7 @@ import type { SqlBackend } from "../../src/backends/sql/index.js";
 import { unguardedBackend } from "../../src/manager/manager.js";
 import { collect } from "../conformance/index.js";
 import { isTable } from "../../src/values/index.js";
-import { mysqlDatabase, postgresDatabase, serverAvailable, sqliteDatabase, type TestDatabase } from "../sql/databases.js";
+import { mysqlDatabase, postgresDatabase, rawSql, serverAvailable, sqliteDatabase, type TestDatabase } from "../sql/databases.js";
 import { settle, soleWriter, writeRounds, writerValue, type WriteOutcome } from "../sql/contention.js";
 
 const engines: Array<[string, boolean, () => Promise<TestDatabase>]> = [
@@ -26,39 +23,14 @@ const engines: Array<[string, boolean, () => Promise<TestDatabase>]> = [
   ["MariaDB", await serverAvailable("MySQL"), mysqlDatabase],
 ];
 
-/** Runs one SELECT COUNT(*) on the test database with its own driver. */
 async function countRows(db: TestDatabase, where: string, params: string[]): Promise<number> {
-  const sql = `SELECT COUNT(*) AS n FROM prosody WHERE ${where}`;
-  if (db.sql.driver === "SQLite3") {
-    const raw = new Database(join(db.dataPath!, db.sql.database!), { readonly: true });
-    try {
-      return Number((raw.prepare(sql).get(...params) as { n: number }).n);
-    } finally {
-      raw.close();
-    }
-  }
-  if (db.sql.driver === "PostgreSQL") {
-    const client = new pg.Client({ host: db.sql.host, port: db.sql.port, user: db.sql.username, database: db.sql.database });
-    await client.connect();
-    try {
-      let n = 0;
-      return Number((await client.query(sql.replace(/\?/g, () => `$${++n}`), params)).rows[0].n);
-    } finally {
-      await client.end();
-    }
-  }
-  const connection = await mysql.createConnection({ host: db.sql.host, port: db.sql.port, user: db.sql.username, password: db.sql.password, database: db.sql.database });
-  try {
-    const [found] = await connection.query(sql, params);
-    return Number((found as Array<{ n: number }>)[0].n);
-  } finally {
-    await connection.end();
-  }
+  const [found] = await rawSql(db, [[`SELECT COUNT(*) AS "n" FROM "prosody" WHERE ${where}`, params]]);
+  return Number(found.n);
 }
 
 /** Checks what {@link writeRounds} left: one writer's value and row set everywhere, nothing lost. */
 async function checkWritten(db: TestDatabase, sm: StorageManager, host: string, user: string, names: string[], writers: number, rounds: number) {
-  const [userColumn, keyColumn] = db.sql.driver === "MySQL" ? ["`user`", "`key`"] : ['"user"', '"key"'];
+  const [userColumn, keyColumn] = ['"user"', '"key"'];
   const kv = await sm.open(host, "contention");
   const value = await kv.get(user);
   const tag = soleWriter(value);
@@ -119,8 +91,7 @@ for (const [engine, available, make] of engines) {
         total.errors.push(...outcome.errors);
       }
       report(t, "map setKeys of one key", rounds, writers, total);
-      const user = db.sql.driver === "MySQL" ? "`user`" : '"user"';
-      const key = db.sql.driver === "MySQL" ? "`key`" : '"key"';
+      const [user, key] = ['"user"', '"key"'];
       assert.equal(await countRows(db, `host = ? AND ${user} = ? AND ${key} = ?`, [host, "bob", "item"]), 1, "one row for the key");
       assert.equal(await countRows(db, `host = ? AND ${user} = ? AND ${key} = ?`, [host, "bob", ""]), 1, "one extra row");
       assert.match(String(await map.get("bob", "item")), new RegExp(`^w\\d+/${rounds - 1}$`));

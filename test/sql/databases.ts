@@ -85,3 +85,48 @@ export async function serverAvailable(engine: "PostgreSQL" | "MySQL"): Promise<b
     return false;
   }
 }
+
+/**
+ * Runs statements on the test database with its own driver, outside xmppstore: SQL with
+ * `"quoted"` identifiers and `?` placeholders on every engine. Gives the rows of the last.
+ */
+export async function rawSql(db: TestDatabase, statements: Array<[string, unknown[]?]>): Promise<Array<Record<string, unknown>>> {
+  let last: Array<Record<string, unknown>> = [];
+  if (db.sql.driver === "SQLite3") {
+    const { default: Database } = await import("better-sqlite3");
+    const raw = new Database(join(db.dataPath!, db.sql.database!));
+    try {
+      for (const [sql, params = []] of statements) {
+        const statement = raw.prepare(sql);
+        last = statement.reader ? (statement.all(...params) as Array<Record<string, unknown>>) : (statement.run(...params), []);
+      }
+    } finally {
+      raw.close();
+    }
+    return last;
+  }
+  if (db.sql.driver === "PostgreSQL") {
+    const client = new pg.Client({ ...PG, database: db.sql.database });
+    await client.connect();
+    try {
+      for (const [sql, params = []] of statements) {
+        let n = 0;
+        last = (await client.query(sql.replace(/\?/g, () => `$${++n}`), params)).rows;
+      }
+    } finally {
+      await client.end();
+    }
+    return last;
+  }
+  const connection = await mysql.createConnection({ ...MY, database: db.sql.database });
+  try {
+    await connection.query("SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES')");
+    for (const [sql, params = []] of statements) {
+      const [result] = await connection.query(sql, params);
+      last = Array.isArray(result) ? (result as Array<Record<string, unknown>>) : [];
+    }
+  } finally {
+    await connection.end();
+  }
+  return last;
+}

@@ -5,7 +5,6 @@ import { rows, run, type Param, type Rows, type Work } from "./connection.js";
 import { archiveWhere, extend, idRange, limitClause, nthSortId, sqlOf, type Where } from "./archive-query.js";
 import { describeObject, userColumn, type SqlTable } from "./scope.js";
 import { checkText, checkWhen } from "./archive-checks.js";
-import { columnText } from "./values.js";
 
 /** Rows fetched per round trip while iterating a result without a small limit. */
 const PAGE_SIZE = 250;
@@ -27,12 +26,13 @@ export function sqlArchive(scope: SqlTable, quota: number | undefined, newId: ()
     `VALUES (?, ?, ?, ?, ?, ?, ?, ${dialect.bindValue})`;
 
   const toItem = (row: unknown[], where: string): ArchiveItem => {
-    const id = String(columnText(row[1]));
-    const value = codec.decode(row[4], row[5], `${where} item ${id}`);
+    const id = String(codec.text(row[1], `${where} row ${String(row[0])}`, "key"));
+    const item = `${where} item ${id}`;
+    const value = codec.decode(row[4], row[5], item);
     if (!(value instanceof Element)) {
       throw storageError("unsupported-datatype", `${where} item ${id} holds a ${String(row[4])} value, not a stanza`, { backend: "sql", object: engine.label });
     }
-    return { id, value, when: Number(row[2]), with: String(columnText(row[3])) };
+    return { id, value, when: codec.number(row[2], item, "when"), with: String(codec.text(row[3], item, "with")) };
   };
 
   /** The SELECT of one page of rows in archive order (or newest first). */
@@ -187,7 +187,7 @@ export function sqlArchive(scope: SqlTable, quota: number | undefined, newId: ()
       });
       const summary: ArchiveSummary = { counts: {}, earliest: {}, latest: {} };
       for (const [with_, n, earliest, latest] of found) {
-        const contact = String(columnText(with_));
+        const contact = String(codec.text(with_, `${label} (a summary row)`, "with"));
         summary.counts[contact] = Number(n);
         summary.earliest[contact] = Number(earliest);
         summary.latest[contact] = Number(latest);

@@ -1,7 +1,7 @@
 import { storageError } from "../../errors.js";
 import { isTable, LuaTable, tableFromPairs, tablePairs, type Value } from "../../values/index.js";
 import type { Dialect } from "./dialects/dialect.js";
-import { columnText, type EncodedValue, type ValueCodec } from "./values.js";
+import type { EncodedValue, ValueCodec } from "./values.js";
 
 /** The `key` of the row that holds every pair without a row of its own. */
 export const EXTRA_KEY = "";
@@ -38,16 +38,16 @@ export function mergeRows(rows: unknown[][], codec: ValueCodec, where: string): 
   if (rows.length === 0) return undefined;
   const table = new LuaTable();
   // The extra row first, so a key with a row of its own wins (rows come in no defined order).
-  for (const [key, type, raw] of rows) {
-    if (columnText(key) !== EXTRA_KEY) continue;
+  const names = rows.map((row) => codec.text(row[0], `${where} (a row)`, "key"));
+  rows.forEach(([, type, raw], i) => {
+    if (names[i] !== EXTRA_KEY) return;
     const extra = codec.decode(type, raw, `${where}[extra]`);
     // Prosody ignores an extra row that is not a table; so does this.
     if (isTable(extra)) for (const [k, v] of tablePairs(extra)) table.set(k, v);
-  }
-  for (const [key, type, raw] of rows) {
-    const name = columnText(key);
-    if (name === EXTRA_KEY) continue;
-    table.set(name, codec.decode(type, raw, `${where}[${JSON.stringify(String(name))}]`));
-  }
+  });
+  rows.forEach(([, type, raw], i) => {
+    const name = names[i];
+    if (name !== EXTRA_KEY) table.set(name, codec.decode(type, raw, `${where}[${JSON.stringify(String(name))}]`));
+  });
   return table.size === 0 ? undefined : tableFromPairs(table);
 }

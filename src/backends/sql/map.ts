@@ -4,7 +4,7 @@ import { rows, run, type Param, type Work } from "./connection.js";
 import { EXTRA_KEY, hasOwnRow } from "./keyval-rows.js";
 import { keyvalSql, sqlKeyVal } from "./keyval.js";
 import { describeObject, userColumn, type SqlTable } from "./scope.js";
-import { columnText, type EncodedValue } from "./values.js";
+import type { EncodedValue } from "./values.js";
 
 /**
  * Prosody's SQL map store over the keyval rows: a string key is its own row; other keys (and
@@ -58,10 +58,11 @@ export function sqlMap(scope: SqlTable): MapStore {
   function* scanExtras(where: string, includeHostWide: boolean): Work<Array<[string, LuaTable]>> {
     const found = yield* rows(`SELECT "user", "type", ${value} FROM "prosody" WHERE "host" = ? AND "store" = ? AND "key" = ''`, [host, store]);
     const out: Array<[string, LuaTable]> = [];
-    for (const [user, type, raw] of found) {
+    for (const [column, type, raw] of found) {
+      const user = String(codec.text(column, `${where} (a row)`, "user"));
       if (!includeHostWide && user === "") continue;
-      const extra = codec.decode(type, raw, `${String(user)}@${where}[extra]`);
-      if (isTable(extra)) out.push([String(user), new LuaTable(tablePairs(extra))]);
+      const extra = codec.decode(type, raw, `${user}@${where}[extra]`);
+      if (isTable(extra)) out.push([user, new LuaTable(tablePairs(extra))]);
     }
     return out;
   }
@@ -71,9 +72,10 @@ export function sqlMap(scope: SqlTable): MapStore {
     async get(user, key) {
       const where = describeObject(scope, user);
       const found = await engine.read(`get ${where}`, selectKeys, [host, userColumn(user, dialect), store, hasOwnRow(key, dialect) ? key : EXTRA_KEY]);
-      const own = hasOwnRow(key, dialect) ? found.find((row) => columnText(row[0]) === key) : undefined;
+      const names = found.map((row) => codec.text(row[0], `${where} (a row)`, "key"));
+      const own = hasOwnRow(key, dialect) ? found.find((_row, i) => names[i] === key) : undefined;
       if (own) return codec.decode(own[1], own[2], `${where}[${JSON.stringify(key)}]`);
-      const extraRow = found.find((row) => columnText(row[0]) === EXTRA_KEY);
+      const extraRow = found.find((_row, i) => names[i] === EXTRA_KEY);
       if (!extraRow) return undefined;
       const extra = codec.decode(extraRow[1], extraRow[2], `${where}[extra]`);
       return isTable(extra) ? tableGet(extra, key) : undefined;
@@ -110,8 +112,9 @@ export function sqlMap(scope: SqlTable): MapStore {
         const item = table.get(key);
         if (item !== undefined) [result[user], any] = [item, true];
       }
-      for (const [user, type, raw] of found) {
-        [result[String(user)], any] = [codec.decode(type, raw, `${String(user)}@${where}[${JSON.stringify(key)}]`), true];
+      for (const [column, type, raw] of found) {
+        const user = String(codec.text(column, `${where} (a row)`, "user"));
+        [result[user], any] = [codec.decode(type, raw, `${user}@${where}[${JSON.stringify(key)}]`), true];
       }
       return any ? result : undefined;
     },

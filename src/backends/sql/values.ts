@@ -1,5 +1,5 @@
 import { Element } from "ltx";
-import { storageError } from "../../errors.js";
+import { storageError, type StorageError } from "../../errors.js";
 import { decodeProsodyJson, encodeProsodyJson, formatLuaNumber, parseLuaNumber } from "../../format/json/index.js";
 import { stringFromBytes, type Value } from "../../values/index.js";
 import type { Dialect } from "./dialects/dialect.js";
@@ -60,8 +60,28 @@ export class ValueCodec {
     return { type: "json", value: this.#checkBytes(encodeProsodyJson(value, where), where) };
   }
 
+  /** The failure of reading the row at `where` (which names host, store and user). */
+  unreadable(where: string, reason: string, cause?: unknown): StorageError {
+    return storageError("backend-failure", `cannot read ${where}: ${reason}`, { backend: "sql", object: this.#label, ...(cause === undefined ? {} : { cause }) });
+  }
+
+  /** A text column of a row (key, user, with): NULL, as a schema older than Prosody 0.12 allows, fails naming the row. */
+  text(raw: unknown, where: string, column: string): string | Uint8Array {
+    if (raw === null || raw === undefined) throw this.unreadable(where, `its "${column}" is NULL`);
+    return columnText(raw);
+  }
+
+  /** A number column of a row (when). */
+  number(raw: unknown, where: string, column: string): number {
+    const number = raw === null || raw === undefined ? Number.NaN : Number(raw);
+    if (!Number.isFinite(number)) throw this.unreadable(where, `its "${column}" is ${raw === null || raw === undefined ? "NULL" : JSON.stringify(String(raw))}`);
+    return number;
+  }
+
   /** Reads a `type`/`value` pair; anything unreadable is `backend-failure` naming `where`. */
   decode(type: unknown, raw: unknown, where: string): Value {
+    if (type === null || type === undefined) throw this.unreadable(where, 'its "type" is NULL');
+    if (raw === null || raw === undefined) throw this.unreadable(where, 'its "value" is NULL');
     try {
       switch (type) {
         case "string":
@@ -88,8 +108,7 @@ export class ValueCodec {
           throw new Error(`unknown value type ${JSON.stringify(type)}`);
       }
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw storageError("backend-failure", `cannot read ${where}: ${reason}`, { backend: "sql", cause: error, object: this.#label });
+      throw this.unreadable(where, error instanceof Error ? error.message : String(error), error);
     }
   }
 }
