@@ -96,7 +96,7 @@ export function sqlArchive(scope: SqlTable, quota: number | undefined, newId: ()
         const id = key ?? newId();
         yield* run(insert, [host, owner, store, at, with_ ?? "", id, encoded.type, encoded.value] as Param[]);
         return id;
-      }, { scope: [host, owner, store] });
+      }, { scopes: [[host, owner, store]] });
     },
 
     async find(user, query = {}) {
@@ -136,7 +136,7 @@ export function sqlArchive(scope: SqlTable, quota: number | undefined, newId: ()
           if (boundary !== undefined) where = extend(where, `"sort_id" ${query.reverse ? ">=" : "<="} ?`, boundary);
         }
         return yield* run(`DELETE FROM "prosodyarchive" WHERE ${sqlOf(where)}`, where.params);
-      }, owner === true ? { write: true } : { scope: [host, owner, store] });
+      }, owner === true ? { write: true } : { scopes: [[host, owner, store]] });
     },
 
     async get(user, id) {

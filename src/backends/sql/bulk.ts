@@ -21,6 +21,7 @@ import { run, type Param, type SqlEngine } from "./connection.js";
 import { checkText, checkWhen } from "./archive-checks.js";
 import { splitRows } from "./keyval-rows.js";
 import { userColumn } from "./scope.js";
+import type { RowScope } from "./turns.js";
 import type { ValueCodec } from "./values.js";
 
 export interface BulkArchiveItem {
@@ -71,7 +72,8 @@ export function bulkWriter(engine: SqlEngine, codec: ValueCodec, defaultHost: st
         const encoded = codec.encode(item.value, where);
         const with_ = checkText(dialect, engine.label, "with", item.with ?? "");
         const params: Param[] = [host, userColumn(item.user, dialect), item.store, checkWhen(dialect, engine.label, item.when ?? now), with_, checkText(dialect, engine.label, "key", key), encoded.type, encoded.value];
-        return { archive: `${host}\0${userColumn(item.user, dialect)}\0${item.store}`, key, params };
+        const scope: RowScope = [host, userColumn(item.user, dialect), item.store];
+        return { archive: JSON.stringify(scope), scope, key, params };
       });
       await engine.transaction(`bulk append of ${items.length} items`, function* () {
         for (let start = 0; start < prepared.length; start += BATCH) {
@@ -96,7 +98,8 @@ export function bulkWriter(engine: SqlEngine, codec: ValueCodec, defaultHost: st
           }
           yield* run(archiveInsert(batch.length), batch.flatMap((p) => p.params));
         }
-      }, { write: true });
+        // Each archive takes its turn, as an append does (a migrator's page is one archive).
+      }, { scopes: prepared.map((p) => p.scope) });
       return prepared.map((p) => p.key);
     },
 
@@ -128,7 +131,7 @@ export function bulkWriter(engine: SqlEngine, codec: ValueCodec, defaultHost: st
           }
         }
         yield* flush();
-      }, { write: true });
+      }, { scopes: prepared.map((p) => [p.host, p.user, p.store] as const) });
     },
   };
 }

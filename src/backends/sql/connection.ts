@@ -1,6 +1,6 @@
 import { StorageError, storageError } from "../../errors.js";
 import type { Dialect } from "./dialects/dialect.js";
-import { scopeDigest, type RowScope, type Turns } from "./turns.js";
+import { turnsOf, type RowScope, type Turn, type Turns } from "./turns.js";
 
 /** A parameter of a statement; `Uint8Array` is text given as bytes (SQLite only). */
 export type Param = string | number | Uint8Array;
@@ -36,11 +36,11 @@ export interface TransactionOptions {
   /** It changes rows (SQLite: BEGIN IMMEDIATE, so writers in several processes queue for the lock). */
   write?: boolean;
   /**
-   * It reads and rewrites the rows of this scope (implies `write`): transactions naming the same
-   * scope run one after another, in this process and across processes, so a multi-row rewrite
-   * (keyval set, map set, an append under a quota) never interleaves with another.
+   * It reads and rewrites the rows of these scopes (implies `write`): transactions naming the
+   * same scope run one after another, in this process and across processes, so a multi-row
+   * rewrite (keyval set, map set, an append under a quota) never interleaves with another.
    */
-  scope?: RowScope;
+  scopes?: readonly RowScope[];
 }
 
 /** A database with Prosody's tables: every access goes through `transaction`. */
@@ -90,14 +90,12 @@ export function backOff(n: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.random() * bound));
 }
 
-function lockStep(dialect: Dialect, sql: string, scope: RowScope): Step {
-  return { kind: "rows", sql, params: [dialect.rowLock!.key(scopeDigest(scope))] };
-}
-
-/** Takes the scope's advisory lock; a lock not granted (a timeout) is a transient failure. */
-async function takeLock(session: Session, dialect: Dialect, scope: RowScope): Promise<void> {
-  const found = (await session.execute(lockStep(dialect, dialect.rowLock!.take, scope))) as Rows;
-  if (Number(found[0]?.[0]) !== 1) throw new LockNotGranted();
+/** Takes the advisory lock of each turn, in order; a lock not granted (a timeout) is a transient failure. */
+async function takeLocks(session: Session, dialect: Dialect, turns: readonly Turn[]): Promise<void> {
+  for (const turn of turns) {
+    const found = (await session.execute({ kind: "rows", sql: dialect.rowLock!.take, params: [dialect.rowLock!.key(turn.digest)] })) as Rows;
+    if (Number(found[0]?.[0]) !== 1) throw new LockNotGranted();
+  }
 }
 
 class LockNotGranted extends Error {
@@ -107,17 +105,17 @@ class LockNotGranted extends Error {
 }
 
 /** Drives `work` over an async session, between BEGIN and COMMIT (unless `bare`: one read). */
-async function drive<T>(session: Session, dialect: Dialect, work: Work<T>, onCommit: () => void, bare: boolean, scope?: RowScope): Promise<T> {
+async function drive<T>(session: Session, dialect: Dialect, work: Work<T>, onCommit: () => void, bare: boolean, turns: readonly Turn[]): Promise<T> {
   if (bare) {
     const step = work.next();
     if (step.done) return step.value;
     return work.next(await session.execute(step.value)).value as T;
   }
-  const lock = scope && dialect.rowLock;
+  const lock = turns.length > 0 ? dialect.rowLock : undefined;
   // A session lock is taken before BEGIN, so that MySQL's snapshot starts after the turn begins.
-  if (lock && lock.release) await takeLock(session, dialect, scope);
+  if (lock?.release) await takeLocks(session, dialect, turns);
   await session.execute({ kind: "run", sql: "BEGIN", params: [] });
-  if (lock && !lock.release) await takeLock(session, dialect, scope);
+  if (lock && !lock.release) await takeLocks(session, dialect, turns);
   let input: unknown;
   for (;;) {
     const step = work.next(input);
@@ -131,20 +129,20 @@ async function drive<T>(session: Session, dialect: Dialect, work: Work<T>, onCom
 }
 
 /** Gives a MySQL-style session lock back (transaction locks end with the transaction). */
-async function releaseLock(session: Session, dialect: Dialect, scope: RowScope | undefined): Promise<void> {
-  const release = scope && dialect.rowLock?.release;
-  if (release) await session.execute(lockStep(dialect, release, scope));
+async function releaseLocks(session: Session, dialect: Dialect, turns: readonly Turn[]): Promise<void> {
+  const release = turns.length > 0 ? dialect.rowLock?.release : undefined;
+  if (release) await session.execute({ kind: "rows", sql: release, params: [] });
 }
 
 /**
  * Gives the session back after the work: rolled back first when it failed. A session that
  * cannot be rolled back or unlocked is closed, which also frees its locks.
  */
-async function giveBack(session: Session, dialect: Dialect, scope: RowScope | undefined, outcome: "done" | "failed" | "lost" | "bare"): Promise<void> {
+async function giveBack(session: Session, dialect: Dialect, turns: readonly Turn[], outcome: "done" | "failed" | "lost" | "bare"): Promise<void> {
   if (outcome === "lost" || outcome === "bare") return session.release(outcome === "lost");
   try {
     if (outcome === "failed") await session.execute({ kind: "run", sql: "ROLLBACK", params: [] });
-    await releaseLock(session, dialect, scope);
+    await releaseLocks(session, dialect, turns);
     session.release(false);
   } catch {
     session.release(true);
@@ -166,10 +164,11 @@ const MAX_ATTEMPTS = 4;
  * - when the database gave up on the transaction (deadlock, serialization failure, lock wait
  *   timeout: it was rolled back whole), runs it again after a jittered back-off, up to
  *   {@link TRANSIENT_ATTEMPTS} times;
- * - with a `scope`, runs only when no other transaction of that scope runs (see turns.ts).
+ * - with `scopes`, runs only when no other transaction of those scopes runs (see turns.ts).
  */
 export function retryingTransaction<T>(engine: ServerEngine, what: string, work: () => Work<T>, options: TransactionOptions = {}, bare = false): Promise<T> {
-  return engine.turns.run(options.scope, () => attempts(engine, what, work, options.scope, bare));
+  const turns = turnsOf(options.scopes);
+  return engine.turns.run(turns, () => attempts(engine, what, work, turns, bare));
 }
 
 /**
@@ -189,7 +188,7 @@ export async function retryTransient<T>(dialect: Dialect, once: () => Promise<T>
   }
 }
 
-async function attempts<T>(engine: ServerEngine, what: string, work: () => Work<T>, scope: RowScope | undefined, bare: boolean): Promise<T> {
+async function attempts<T>(engine: ServerEngine, what: string, work: () => Work<T>, turns: readonly Turn[], bare: boolean): Promise<T> {
   const { dialect } = engine;
   let lostSessions = 0;
   const once = async (): Promise<T> => {
@@ -203,12 +202,12 @@ async function attempts<T>(engine: ServerEngine, what: string, work: () => Work<
       }
       let committing = false;
       try {
-        const result = await drive(session, dialect, work(), () => (committing = true), bare, scope);
-        await giveBack(session, dialect, scope, bare ? "bare" : "done");
+        const result = await drive(session, dialect, work(), () => (committing = true), bare, turns);
+        await giveBack(session, dialect, turns, bare ? "bare" : "done");
         return result;
       } catch (error) {
         const lost = !(error instanceof StorageError) && dialect.isConnectionLost(error);
-        await giveBack(session, dialect, scope, lost ? "lost" : bare ? "bare" : "failed");
+        await giveBack(session, dialect, turns, lost ? "lost" : bare ? "bare" : "failed");
         if (!lost || committing || ++lostSessions >= MAX_ATTEMPTS) throw error;
       }
     }

@@ -114,7 +114,7 @@ export function openSqlite(file: string, backend: string, tune?: SqliteTune): Sq
     async transaction<T>(what: string, work: () => Work<T>, options: TransactionOptions = {}): Promise<T> {
       // A writer takes the write lock at BEGIN: one that first read and then found another
       // process writing would fail at once (SQLITE_BUSY), where BEGIN IMMEDIATE waits its turn.
-      const begin = options.write || options.scope ? runWork.immediate : runWork.deferred;
+      const begin = options.write || options.scopes ? runWork.immediate : runWork.deferred;
       try {
         return await retryTransient(sqliteDialect, () => begin(work()) as T);
       } catch (error) {

@@ -62,7 +62,7 @@ export function sqlKeyVal(scope: SqlTable): KeyValStore {
       // Everything is encoded before the transaction, so a value that cannot be stored leaves the old data alone.
       const encoded = data === undefined || data === null ? [] : splitRows(data, codec, engine.dialect, `[sql] ${where}`);
       const owner = userColumn(user, scope.engine.dialect);
-      await engine.transaction(`set ${where}`, () => sql.replaceUser(owner, encoded), { scope: [scope.host, owner, scope.store] });
+      await engine.transaction(`set ${where}`, () => sql.replaceUser(owner, encoded), { scopes: [[scope.host, owner, scope.store]] });
     },
     async *users() {
       yield* await engine.transaction(`list users of ${scope.host}/${scope.store}`, () => sql.users());

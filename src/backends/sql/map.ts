@@ -91,7 +91,7 @@ export function sqlMap(scope: SqlTable): MapStore {
         change === REMOVE || !hasOwnRow(key, dialect) ? change : codec.encode(change, `[sql] ${where}[${JSON.stringify(key)}]`),
       ]);
       const owner = userColumn(user, dialect);
-      await engine.transaction(`set keys of ${where}`, () => setKeys(owner, changes, where), { scope: [host, owner, store] });
+      await engine.transaction(`set keys of ${where}`, () => setKeys(owner, changes, where), { scopes: [[host, owner, store]] });
     },
     async getAll(key) {
       const where = `${host}/${store}`;
@@ -120,12 +120,22 @@ export function sqlMap(scope: SqlTable): MapStore {
     },
     async deleteAll(key) {
       const where = `${host}/${store}`;
-      await engine.transaction(`delete ${JSON.stringify(key)} of all users of ${where}`, function* () {
-        if (hasOwnRow(key, dialect)) yield* run(`DELETE FROM "prosody" WHERE "host" = ? AND "store" = ? AND "key" = ?`, [host, store, key]);
-        for (const [user, table] of yield* scanExtras(where, true)) {
-          if (table.delete(key)) yield* writeExtra(user, table, `${user}@${where}`);
-        }
-      }, { write: true });
+      // The users whose extra row holds the key are found first, so that each takes its turn
+      // (see turns.ts) before its extra row is read again and rewritten.
+      const holders = (await engine.transaction(`find ${JSON.stringify(key)} in ${where}`, () => scanExtras(where, true)))
+        .filter(([, table]) => table.get(key) !== undefined)
+        .map(([user]) => user);
+      await engine.transaction(
+        `delete ${JSON.stringify(key)} of all users of ${where}`,
+        function* () {
+          if (hasOwnRow(key, dialect)) yield* run(`DELETE FROM "prosody" WHERE "host" = ? AND "store" = ? AND "key" = ?`, [host, store, key]);
+          for (const user of holders) {
+            const extra = yield* readExtra(user, `${user}@${where}`);
+            if (extra.delete(key)) yield* writeExtra(user, extra, `${user}@${where}`);
+          }
+        },
+        { write: true, scopes: holders.map((user) => [host, user, store] as const) },
+      );
     },
   };
 }

@@ -7,9 +7,23 @@ import { createHash } from "node:crypto";
  */
 export type RowScope = readonly [host: string, user: string, store: string];
 
-/** 32 bytes that name a scope, the same in every process (advisory lock keys are made from it). */
-export function scopeDigest(scope: RowScope): Buffer {
-  return createHash("sha256").update(JSON.stringify(scope)).digest();
+/** A scope as writers take its turn: a name for this process, a digest for the database's lock. */
+export interface Turn {
+  readonly name: string;
+  readonly digest: Buffer;
+}
+
+/**
+ * The turns of `scopes` in the one order every writer takes them (by digest, without repeats),
+ * so that two writers of several scopes each can never wait for each other in a circle.
+ */
+export function turnsOf(scopes: readonly RowScope[] = []): Turn[] {
+  const byName = new Map<string, Turn>();
+  for (const scope of scopes) {
+    const name = JSON.stringify(scope);
+    if (!byName.has(name)) byName.set(name, { name, digest: createHash("sha256").update(name).digest() });
+  }
+  return [...byName.values()].sort((a, b) => Buffer.compare(a.digest, b.digest));
 }
 
 /**
@@ -20,9 +34,14 @@ export function scopeDigest(scope: RowScope): Buffer {
 export class Turns {
   readonly #tails = new Map<string, Promise<unknown>>();
 
-  async run<T>(scope: RowScope | undefined, fn: () => Promise<T>): Promise<T> {
-    if (scope === undefined) return fn();
-    const key = JSON.stringify(scope);
+  /** Runs `fn` once it has every one of `turns` (taken in the order given). */
+  async run<T>(turns: readonly Turn[], fn: () => Promise<T>): Promise<T> {
+    if (turns.length === 0) return fn();
+    const [first, ...rest] = turns;
+    return this.#one(first.name, () => this.run(rest, fn));
+  }
+
+  async #one<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const before = this.#tails.get(key) ?? Promise.resolve();
     const mine = before.then(fn, fn);
     const tail = mine.catch(() => {});

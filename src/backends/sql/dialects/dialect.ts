@@ -73,9 +73,9 @@ export interface RowLock {
   /** A SELECT that waits for the lock and gives 1 when it is held. */
   readonly take: string;
   /**
-   * Where given, the lock belongs to the session: it is taken before BEGIN and given back with
-   * this statement after COMMIT or ROLLBACK. Otherwise it is taken after BEGIN and ends with
-   * the transaction.
+   * Where given, locks belong to the session: they are taken before BEGIN and all given back
+   * with this statement (no parameters) after COMMIT or ROLLBACK. Otherwise they are taken
+   * after BEGIN and end with the transaction.
    */
   readonly release?: string;
 }

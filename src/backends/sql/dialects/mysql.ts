@@ -79,7 +79,7 @@ export const mysqlDialect: Dialect = {
   rowLock: {
     key: (digest) => `xmppstore:${digest.toString("hex", 0, 20)}`,
     take: `SELECT GET_LOCK(?, ${LOCK_WAIT})`,
-    release: "SELECT RELEASE_LOCK(?)",
+    release: "SELECT RELEASE_ALL_LOCKS()",
   },
   isTransient: (error) => TRANSIENT_ERRNOS.has(field(error, "errno") as number),
   isConnectionLost(error) {
