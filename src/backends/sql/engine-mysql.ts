@@ -1,6 +1,7 @@
 import mysql from "mysql2/promise";
 import { Turns } from "./turns.js";
-import { retryingTransaction, single, type Session, type SqlEngine, type Step } from "./connection.js";
+import { retryingTransaction, type Session } from "./chokepoint.js";
+import { single, type SqlEngine, type Step } from "./connection.js";
 import { mysqlDialect } from "./dialects/mysql.js";
 import type { ServerSettings } from "./settings.js";
 

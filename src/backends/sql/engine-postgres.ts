@@ -1,6 +1,7 @@
 import pg from "pg";
 import { Turns } from "./turns.js";
-import { retryingTransaction, single, type Session, type SqlEngine, type Step } from "./connection.js";
+import { retryingTransaction, type Session } from "./chokepoint.js";
+import { single, type SqlEngine, type Step } from "./connection.js";
 import { postgresDialect } from "./dialects/postgres.js";
 import type { ServerSettings } from "./settings.js";
 

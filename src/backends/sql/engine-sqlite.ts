@@ -1,5 +1,6 @@
 import Database from "better-sqlite3";
-import { failure, retryTransient, type Param, type Rows, type SqlEngine, type Step, type TransactionOptions, type Work } from "./connection.js";
+import { retryTransient } from "./chokepoint.js";
+import { failure, type Param, type Rows, type SqlEngine, type Step, type TransactionOptions, type Work } from "./connection.js";
 import { sqliteDialect } from "./dialects/sqlite.js";
 import type { SqliteTune } from "./settings.js";
 
