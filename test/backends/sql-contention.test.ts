@@ -15,7 +15,10 @@ import { run } from "../../src/backends/sql/connection.js";
 import { unguardedBackend } from "../../src/manager/manager.js";
 import { collect } from "../conformance/index.js";
 import { mysqlDatabase, postgresDatabase, rawSql, serverAvailable, sqliteDatabase, type TestDatabase } from "../sql/databases.js";
-import { settle, soleWriter, writeRounds, writerValue, type WriteOutcome } from "../sql/contention.js";
+import { retryCounter, settle, soleWriter, writeRounds, writerValue, type WriteOutcome } from "../sql/contention.js";
+
+/** Counts the transactions run again in the current test (reset before each). */
+let retries = retryCounter();
 
 const engines: Array<[string, boolean, () => Promise<TestDatabase>]> = [
   ["SQLite", true, sqliteDatabase],
@@ -55,7 +58,8 @@ async function checkWritten(db: TestDatabase, sm: StorageManager, host: string, 
 const EXTRA: Record<string, string> = { SQLite: "x", PostgreSQL: "x\0", MariaDB: "x " };
 
 function report(t: TestContext, what: string, rounds: number, writers: number, outcome: WriteOutcome): void {
-  t.diagnostic(`${what}: ${rounds} rounds x ${writers} writers, ${outcome.written} written, ${outcome.rejected} rejected`);
+  const retried = outcome.retried ?? retries.count;
+  t.diagnostic(`${what}: ${rounds} rounds x ${writers} writers, ${outcome.written} written, ${outcome.rejected} rejected, ${retried} transactions run again`);
   assert.equal(outcome.rejected, 0, `no write may be rejected: ${outcome.errors.join(" | ")}`);
 }
 
@@ -67,6 +71,9 @@ for (const [engine, available, make] of engines) {
       db = await make();
       config = { storage: "sql", sql: db.sql, ...(db.dataPath ? { data_path: db.dataPath } : {}) };
     });
+    test.beforeEach(() => {
+      retries = retryCounter();
+    });
     test.after(() => db.drop());
 
     test("20 concurrent keyval sets of one user leave one writer's value; 20 users at once lose nothing", async (t) => {
@@ -75,7 +82,7 @@ for (const [engine, available, make] of engines) {
       const host = `kv${engine}.example`;
       const outcome = await writeRounds(config, host, "alice", "p", writers, rounds);
       report(t, "keyval set, one user and one user per writer", rounds, writers, outcome);
-      const sm = new StorageManager(config);
+      const sm = new StorageManager({ ...config, logger: retries.logger });
       t.after(() => sm.close());
       await checkWritten(db, sm, host, "alice", ["p"], writers, rounds);
     });
@@ -84,7 +91,7 @@ for (const [engine, available, make] of engines) {
       const rounds = 5;
       const writers = 20;
       const host = `map${engine}.example`;
-      const sm = new StorageManager(config);
+      const sm = new StorageManager({ ...config, logger: retries.logger });
       t.after(() => sm.close());
       const map = await sm.open(host, "contention", "map");
       const total: WriteOutcome = { written: 0, rejected: 0, errors: [] };
@@ -110,7 +117,7 @@ for (const [engine, available, make] of engines) {
 
     test("500 concurrent appends with a quota of 100 store exactly 100", async (t) => {
       const host = `quota${engine}.example`;
-      const sm = new StorageManager({ ...config, storage_archive_item_limit: 100 });
+      const sm = new StorageManager({ ...config, storage_archive_item_limit: 100, logger: retries.logger });
       t.after(() => sm.close());
       const archive = await sm.open(host, "archive", "archive");
       const outcomes = await Promise.allSettled(
@@ -119,7 +126,7 @@ for (const [engine, available, make] of engines) {
       const stored = outcomes.filter((o) => o.status === "fulfilled").length;
       const overQuota = outcomes.filter((o) => o.status === "rejected" && isStorageError(o.reason, "quota-limit")).length;
       const other = outcomes.filter((o) => o.status === "rejected" && !isStorageError(o.reason, "quota-limit"));
-      t.diagnostic(`500 concurrent appends, quota 100: ${stored} stored, ${overQuota} quota-limit, ${other.length} other errors`);
+      t.diagnostic(`500 concurrent appends, quota 100: ${stored} stored, ${overQuota} quota-limit, ${other.length} other errors, ${retries.count} transactions run again`);
       assert.deepEqual(other.map((o) => String((o as PromiseRejectedResult).reason)), []);
       assert.equal(stored, 100);
       assert.equal(overQuota, 400);
@@ -129,7 +136,7 @@ for (const [engine, available, make] of engines) {
     });
 
     test("transactions that deadlock each other are run again, not reported", async (t) => {
-      const sm = new StorageManager(config);
+      const sm = new StorageManager({ ...config, logger: retries.logger });
       t.after(() => sm.close());
       const host = `deadlock${engine}.example`;
       const { engine: database } = (await unguardedBackend(sm, host, "contention")).backend as SqlBackend;
@@ -149,7 +156,7 @@ for (const [engine, available, make] of engines) {
     });
 
     test("bulk writes of several users take their turns too", async (t) => {
-      const sm = new StorageManager(config);
+      const sm = new StorageManager({ ...config, logger: retries.logger });
       t.after(() => sm.close());
       const host = `bulk${engine}.example`;
       const backend = (await unguardedBackend(sm, host, "contention")).backend as SqlBackend;
@@ -192,9 +199,14 @@ for (const [engine, available, make] of engines) {
             }),
         ),
       );
-      const total = outcomes.reduce((a, b) => ({ written: a.written + b.written, rejected: a.rejected + b.rejected, errors: [...a.errors, ...b.errors] }));
+      const total = outcomes.reduce((a, b) => ({
+        written: a.written + b.written,
+        rejected: a.rejected + b.rejected,
+        errors: [...a.errors, ...b.errors],
+        retried: (a.retried ?? 0) + (b.retried ?? 0),
+      }));
       report(t, `${processes} processes, keyval set of one user and one user per writer`, rounds, processes * writers, total);
-      const sm = new StorageManager(config);
+      const sm = new StorageManager({ ...config, logger: retries.logger });
       t.after(() => sm.close());
       await checkWritten(db, sm, host, "dave", Array.from({ length: processes }, (_, p) => `p${p}`), writers, rounds);
     });

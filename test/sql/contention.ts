@@ -32,6 +32,19 @@ export interface WriteOutcome {
   written: number;
   rejected: number;
   errors: string[];
+  /** Transactions the backend ran again after a deadlock or serialization failure (its debug log). */
+  retried?: number;
+}
+
+/** A logger that counts the transactions the sql backend runs again. */
+export function retryCounter(): { logger: { debug(message: string): void }; readonly count: number } {
+  let count = 0;
+  return {
+    logger: { debug: (message: string) => void (message.includes("run again") && count++) },
+    get count() {
+      return count;
+    },
+  };
 }
 
 /** Runs `writes` at once; counts the fulfilled and the rejected, keeping the first few messages. */
@@ -51,7 +64,8 @@ export async function settle(writes: Array<Promise<unknown>>): Promise<WriteOutc
  * shared key `item` and the writer's own key, all at once.
  */
 export async function writeRounds(config: StorageConfig, host: string, user: string, name: string, writers: number, rounds: number): Promise<WriteOutcome> {
-  const sm = new StorageManager(config);
+  const retries = retryCounter();
+  const sm = new StorageManager({ ...config, logger: retries.logger });
   const total: WriteOutcome = { written: 0, rejected: 0, errors: [] };
   try {
     const kv = await sm.open(host, "contention");
@@ -74,5 +88,5 @@ export async function writeRounds(config: StorageConfig, host: string, user: str
   } finally {
     await sm.close();
   }
-  return total;
+  return { ...total, retried: retries.count };
 }

@@ -16,11 +16,17 @@ export interface Session {
 }
 
 /** A server engine as the chokepoint drives it. */
-export interface ServerEngine {
+/** What the retry of transient failures needs to know of an engine. */
+export interface RetryingEngine {
   readonly dialect: Dialect;
   readonly label: string;
   /** The backend's name, for messages. */
   readonly backend: string;
+  /** Where a transaction run again is said (the manager's debug log). */
+  readonly log: (message: string) => void;
+}
+
+export interface ServerEngine extends RetryingEngine {
   acquire(): Promise<Session>;
   readonly turns: Turns;
 }
@@ -123,13 +129,14 @@ export function retryingTransaction<T>(engine: ServerEngine, what: string, work:
  * database has rolled the whole transaction back (deadlock, serialization failure, lock wait
  * timeout, busy), up to {@link TRANSIENT_ATTEMPTS} times in all; other errors pass at once.
  */
-export async function retryTransient<T>(dialect: Dialect, once: () => Promise<T> | T): Promise<T> {
+export async function retryTransient<T>(engine: RetryingEngine, what: string, once: () => Promise<T> | T): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await once();
     } catch (error) {
-      const transient = !(error instanceof StorageError) && dialect.isTransient(error);
+      const transient = !(error instanceof StorageError) && engine.dialect.isTransient(error);
       if (!transient || attempt >= TRANSIENT_ATTEMPTS) throw error;
+      engine.log(`[${engine.backend}] ${engine.label}: ${what}: ${engine.dialect.describeError(error)}; run again (attempt ${attempt + 1} of ${TRANSIENT_ATTEMPTS})`);
       await backOff(attempt + 1);
     }
   }
@@ -160,7 +167,7 @@ async function attempts<T>(engine: ServerEngine, what: string, work: () => Work<
     }
   };
   try {
-    return await retryTransient(dialect, once);
+    return await retryTransient(engine, what, once);
   } catch (error) {
     throw failure(engine, engine.backend, what, error);
   }

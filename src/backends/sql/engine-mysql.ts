@@ -6,7 +6,7 @@ import { mysqlDialect } from "./dialects/mysql.js";
 import type { ServerSettings } from "./settings.js";
 
 /** MySQL or MariaDB through a `mysql2` pool, with utf8mb4 connections as Prosody sets them up. */
-export function openMysql(settings: ServerSettings, backend: string): SqlEngine {
+export function openMysql(settings: ServerSettings, backend: string, log: (message: string) => void): SqlEngine {
   const label = `MySQL ${settings.database}${settings.host ? ` on ${settings.host}` : ""}`;
   const pool = mysql.createPool({
     host: settings.host,
@@ -41,7 +41,7 @@ export function openMysql(settings: ServerSettings, backend: string): SqlEngine 
     };
   };
 
-  const engine = { dialect: mysqlDialect, label, backend, acquire, turns: new Turns() };
+  const engine = { dialect: mysqlDialect, label, backend, log, acquire, turns: new Turns() };
   return {
     dialect: mysqlDialect,
     label,

@@ -6,7 +6,7 @@ import { postgresDialect } from "./dialects/postgres.js";
 import type { ServerSettings } from "./settings.js";
 
 /** PostgreSQL through a `pg` pool; every transaction takes one client from it. */
-export function openPostgres(settings: ServerSettings, backend: string, warn: (message: string) => void): SqlEngine {
+export function openPostgres(settings: ServerSettings, backend: string, warn: (message: string) => void, log: (message: string) => void): SqlEngine {
   const label = `PostgreSQL ${settings.database}${settings.host ? ` on ${settings.host}` : ""}`;
   const pool = new pg.Pool({
     host: settings.host,
@@ -52,7 +52,7 @@ export function openPostgres(settings: ServerSettings, backend: string, warn: (m
     };
   };
 
-  const engine = { dialect: postgresDialect, label, backend, acquire, turns: new Turns() };
+  const engine = { dialect: postgresDialect, label, backend, log, acquire, turns: new Turns() };
   return {
     dialect: postgresDialect,
     label,

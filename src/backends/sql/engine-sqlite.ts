@@ -70,7 +70,7 @@ function applyTune(db: Database.Database, tune: SqliteTune | undefined): void {
  * and a transaction that still found the database busy is run again. An embedded database has
  * no connection to lose.
  */
-export function openSqlite(file: string, backend: string, tune?: SqliteTune): SqlEngine {
+export function openSqlite(file: string, backend: string, log: (message: string) => void, tune?: SqliteTune): SqlEngine {
   const label = `SQLite3 ${file}`;
   const engine = { dialect: sqliteDialect, label };
   let db: Database.Database;
@@ -117,7 +117,7 @@ export function openSqlite(file: string, backend: string, tune?: SqliteTune): Sq
       // process writing would fail at once (SQLITE_BUSY), where BEGIN IMMEDIATE waits its turn.
       const begin = options.write || options.scopes ? runWork.immediate : runWork.deferred;
       try {
-        return await retryTransient(sqliteDialect, () => begin(work()) as T);
+        return await retryTransient({ ...engine, backend, log }, what, () => begin(work()) as T);
       } catch (error) {
         throw failure(engine, backend, what, error);
       }

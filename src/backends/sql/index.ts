@@ -36,13 +36,13 @@ async function openEngine(settings: SqlSettings, context: BackendContext, wanted
     // Each driver is loaded only when a database of its kind is configured.
     case "SQLite3":
       if (settings.database !== ":memory:") await mkdir(dirname(settings.database), { recursive: true });
-      engine = (await import("./engine-sqlite.js")).openSqlite(settings.database, context.name, settings.sqliteTune);
+      engine = (await import("./engine-sqlite.js")).openSqlite(settings.database, context.name, (m) => context.logger.debug(m), settings.sqliteTune);
       break;
     case "PostgreSQL":
-      engine = (await import("./engine-postgres.js")).openPostgres(settings, context.name, context.logger.warn);
+      engine = (await import("./engine-postgres.js")).openPostgres(settings, context.name, context.logger.warn, (m) => context.logger.debug(m));
       break;
     case "MySQL":
-      engine = (await import("./engine-mysql.js")).openMysql(settings, context.name);
+      engine = (await import("./engine-mysql.js")).openMysql(settings, context.name, (m) => context.logger.debug(m));
       break;
   }
   try {
