@@ -20,10 +20,13 @@ const transaction = Database.prototype.transaction;
 Database.prototype.transaction = function (fn) {
   const run = transaction.call(this, fn);
   if (this.name !== target) return run;
-  const watched = (db, args) => {
-    const result = run.apply(db, args);
-    if (archiveRows(db) >= atRows) process.kill(process.pid, "SIGKILL");
+  // The plain function and its variants (writers begin IMMEDIATE), each killing after its commit.
+  const watch = (variant) => (...args) => {
+    const result = variant.apply(this, args);
+    if (archiveRows(this) >= atRows) process.kill(process.pid, "SIGKILL");
     return result;
   };
-  return (...args) => watched(this, args);
+  const watched = watch(run);
+  for (const name of ["deferred", "immediate", "exclusive"]) watched[name] = watch(run[name]);
+  return watched;
 };
