@@ -14,7 +14,7 @@ import type { SqlBackend } from "../../src/backends/sql/index.js";
 import { run } from "../../src/backends/sql/connection.js";
 import { unguardedBackend } from "../../src/manager/manager.js";
 import { collect } from "../conformance/index.js";
-import { mysqlDatabase, postgresDatabase, rawSql, serverAvailable, sqliteDatabase, type TestDatabase } from "../sql/databases.js";
+import { mysqlDatabase, pgAdmin, postgresDatabase, rawSql, serverAvailable, sqliteDatabase, type TestDatabase } from "../sql/databases.js";
 import { retryCounter, settle, soleWriter, writeRounds, writerValue, type WriteOutcome } from "../sql/contention.js";
 
 /** Counts the transactions run again in the current test (reset before each). */
@@ -70,6 +70,8 @@ for (const [engine, available, make] of engines) {
     test.before(async () => {
       db = await make();
       config = { storage: "sql", sql: db.sql, ...(db.dataPath ? { data_path: db.dataPath } : {}) };
+      // PostgreSQL looks for deadlocks after 1 s of waiting by default; the deadlock test need not wait that long.
+      if (db.sql.driver === "PostgreSQL") await pgAdmin(`ALTER DATABASE "${db.sql.database}" SET deadlock_timeout = '50ms'`);
     });
     test.beforeEach(() => {
       retries = retryCounter();
