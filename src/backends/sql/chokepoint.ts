@@ -67,6 +67,7 @@ async function drive<T>(session: Session, dialect: Dialect, work: Work<T>, onCom
   const lock = turns.length > 0 ? dialect.rowLock : undefined;
   // A session lock is taken before BEGIN, so that MySQL's snapshot starts after the turn begins.
   if (lock?.release) await takeLocks(session, dialect, turns);
+  if (lock?.isolation) await session.execute({ kind: "run", sql: lock.isolation, params: [] });
   await session.execute({ kind: "run", sql: "BEGIN", params: [] });
   if (lock && !lock.release) await takeLocks(session, dialect, turns);
   let input: unknown;

@@ -78,6 +78,12 @@ export interface RowLock {
    * after BEGIN and end with the transaction.
    */
   readonly release?: string;
+  /**
+   * Run before BEGIN of a transaction that holds turns: the isolation it needs no more than
+   * (the turn already keeps other writers of its rows out), where the default would make
+   * writers of different rows deadlock each other.
+   */
+  readonly isolation?: string;
 }
 
 export interface SchemaDdl {

@@ -80,6 +80,10 @@ export const mysqlDialect: Dialect = {
     key: (digest) => `xmppstore:${digest.toString("hex", 0, 20)}`,
     take: `SELECT GET_LOCK(?, ${LOCK_WAIT})`,
     release: "SELECT RELEASE_ALL_LOCKS()",
+    // REPEATABLE READ makes InnoDB lock the gaps next to the rows a DELETE looks for, so writers
+    // of neighbouring users (in the index) deadlock each other's INSERTs; READ COMMITTED does
+    // not lock gaps. It needs row-based or mixed binary logging (the defaults) where logging is on.
+    isolation: "SET TRANSACTION ISOLATION LEVEL READ COMMITTED",
   },
   isTransient: (error) => TRANSIENT_ERRNOS.has(field(error, "errno") as number),
   isConnectionLost(error) {
