@@ -1,3 +1,6 @@
+/** A readable stream, and when it is a terminal, a way to turn echo off (raw mode). */
+export type PasswordInput = NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
+
 /** Where a command reads its surroundings from and writes to; tests pass their own. */
 export interface CliIO {
   /** Results (stdout). A returned promise means "wait before writing more" (backpressure). */
@@ -8,6 +11,8 @@ export interface CliIO {
   errIsTTY?: boolean;
   /** Directory relative paths are taken from. Default `process.cwd()`. */
   cwd?: string;
+  /** Where passwords are read from (`user add`, `user passwd`). Default `process.stdin`. */
+  stdin?: PasswordInput;
   /** Environment for `ENV_*` in configuration files. Default `process.env`. */
   env?: Record<string, string | undefined>;
 }

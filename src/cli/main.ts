@@ -13,6 +13,7 @@ import * as get from "./commands/get.js";
 import * as ls from "./commands/ls.js";
 import * as migrate from "./commands/migrate.js";
 import * as upgradeSchema from "./commands/upgrade-schema.js";
+import * as user from "./commands/user.js";
 import type { CliIO } from "./io.js";
 
 export type { CliIO } from "./io.js";
@@ -40,6 +41,7 @@ const COMMANDS = {
   ls: runnable(ls),
   get: runnable(get),
   "upgrade-schema": runnable(upgradeSchema),
+  user: runnable(user),
 } satisfies Record<string, Runnable>;
 
 function isCommand(name: string): name is keyof typeof COMMANDS {
@@ -59,6 +61,7 @@ Commands:
   get       print one user's data
   upgrade-schema
             upgrade Prosody 0.12's SQL schema to 13's (--dry-run says what it would do)
+  user      list, add, delete, disable and enable accounts; change passwords
 
 Options:
   --help     show this help (also: xmppstore <command> --help)

@@ -20,6 +20,20 @@ export interface ProsodyStorage {
   hosts: string[];
 }
 
+/**
+ * Options the typed stores and operator commands read as the deployment's Prosody does:
+ * account hashing (mod_auth_internal_*) and archive expiry (mod_mam, mod_muc_mam). They are
+ * passed on unchanged; the stores check them when they use them.
+ */
+const PASSED_OPTIONS = [
+  "authentication",
+  "password_hash",
+  "default_iteration_count",
+  "archive_expires_after",
+  "muc_log_expires_after",
+  "max_archive_query_results",
+] as const;
+
 const bad = (option: ConfigOption, name: string, expected: string): never => {
   throw new ConfigError(`${option.where}: option ${name} must be ${expected}`);
 };
@@ -45,6 +59,10 @@ function storageOptions(options: Map<string, ConfigOption>, dataPath: string): H
       bad(limit, "storage_archive_item_limit", "a whole number");
     }
     out.storage_archive_item_limit = limit.value as number;
+  }
+  for (const name of PASSED_OPTIONS) {
+    const option = options.get(name);
+    if (option && option.value !== undefined) out[name] = option.value;
   }
   const sql = options.get("sql");
   if (sql) {

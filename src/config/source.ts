@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { SQL_DRIVERS, driverOfScheme, type SqlDriver, type StorageConfig } from "../contracts/index.js";
 import { ConfigError } from "./errors.js";
 import { readProsodyConfig } from "./prosody-cfg.js";
+import { prosodyHostModules } from "./prosody-modules.js";
 import { prosodyStorageConfig } from "./prosody-storage.js";
 
 /** `internal`, `prosody`, or an SQL driver's first scheme in the driver registry. */
@@ -22,6 +23,8 @@ export interface Source {
   config: StorageConfig;
   /** Hosts the source names itself (a Prosody configuration's sections); empty for the others. */
   hosts: string[];
+  /** For a `prosody:` SOURCE: the modules each host loads (to tell where mod_mam runs). */
+  modules?: Map<string, Set<string>>;
 }
 
 export interface ParseSourceOptions {
@@ -95,7 +98,7 @@ export function parseSource(text: string, options: ParseSourceOptions = {}): Sou
       if (!rest) throw badSource(text, "prosody: needs a configuration file (prosody:/etc/prosody/prosody.cfg.lua)");
       const file = readProsodyConfig(resolve(cwd, rest), { env: options.env });
       const { config, hosts } = prosodyStorageConfig(file, { cwd });
-      return { kind: "prosody", label: text, hosts, config };
+      return { kind: "prosody", label: text, hosts, config, modules: prosodyHostModules(file) };
     }
     default:
       throw badSource(text, scheme === undefined ? "no kind given" : `unknown kind ${JSON.stringify(scheme)}`);

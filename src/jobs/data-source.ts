@@ -10,6 +10,8 @@ export interface DataSource {
   readonly manager: StorageManager;
   /** Hosts known without looking at the data (a Prosody configuration's sections). */
   readonly hosts: readonly string[];
+  /** For a Prosody configuration: the modules each host loads. */
+  readonly modules?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 /** Archive quota that never stops a migration: data that exists is moved whatever its size. */
@@ -31,7 +33,7 @@ export interface OpenSourceOptions {
 export function openSource(source: Source, options: OpenSourceOptions = {}): DataSource {
   const config = options.unlimited ? withoutQuota(source.config) : source.config;
   try {
-    return { label: source.label, manager: new StorageManager(config), hosts: source.hosts };
+    return { label: source.label, manager: new StorageManager(config), hosts: source.hosts, modules: source.modules };
   } catch (error) {
     // The manager only throws here for a configuration it cannot accept: a usage problem.
     throw new ConfigError(`${source.label}: ${(error as Error).message}`, { cause: error });

@@ -16,6 +16,8 @@ const FLUSH_AT = 64 * 1024;
 export interface DumpOptions {
   selection?: Selection;
   pageSize?: number;
+  /** Only this user's data (a per-user export); the selection should name the user's host. */
+  user?: string;
 }
 
 export interface DumpReport {
@@ -83,7 +85,7 @@ export async function dump(source: DataSource, sink: (chunk: string) => unknown,
   writer.openObject("hosts");
   for (const ref of refs) {
     let wrote = false;
-    for (const user of await usersOf(source.manager, ref)) {
+    for (const user of options.user !== undefined ? [options.user] : await usersOf(source.manager, ref)) {
       const userKey = user ?? "";
       if (ref.type === "keyval") {
         const value = await (await source.manager.open(ref.host, ref.store)).get(user);

@@ -1,5 +1,5 @@
 import { storageError } from "../errors.js";
-import type { ValueObject } from "../values/index.js";
+import type { Value, ValueObject } from "../values/index.js";
 import { hostOptions, invalidInput, nowSeconds, stringFields, type StoreScope } from "./common.js";
 import { newUsername, storedUsername } from "./jid.js";
 import { RecordLocks } from "./record-lock.js";
@@ -46,6 +46,16 @@ export interface AccountStore {
   /** Replaces the password, keeping the record's other fields; `item-not-found` for a missing user. */
   setPassword(user: string, password: string): Promise<void>;
   exists(user: string): Promise<boolean>;
+  /**
+   * Disables the account as Prosody 13's mod_auth_internal_hashed does: `disabled = true`, with
+   * `disabled_meta` when given and `updated` stamped. Prosody 0.12 ignores the mark (its
+   * accounts cannot be disabled). `item-not-found` for a missing user.
+   */
+  disable(user: string, meta?: Value): Promise<void>;
+  /** Clears `disabled` and stamps `updated`, as Prosody 13 does. `item-not-found` for a missing user. */
+  enable(user: string): Promise<void>;
+  /** `true` for an enabled account, `false` for a disabled one, `undefined` when there is none. */
+  enabled(user: string): Promise<boolean | undefined>;
   /** Deletes the account record only (see `StorageManager.purge` for all of a user's data). */
   delete(user: string): Promise<void>;
   users(): AsyncIterable<string>;
@@ -126,6 +136,18 @@ export function accountStore(scope: StoreScope): AccountStore {
     return storedOk && serverOk;
   }
 
+  /** Changes an existing record's fields and stamps `updated`, as Prosody 13's enable/disable do. */
+  async function changeRecord(user: string, change: (record: ValueObject) => void): Promise<void> {
+    const name = storedUsername(user);
+    await locks.run(name, async () => {
+      const record = await load(name);
+      if (record === undefined) throw storageError("item-not-found", `no account ${name}`, { backend: STORE, object: scope.host });
+      change(record);
+      record.updated = nowSeconds();
+      await (await store()).set(name, record);
+    });
+  }
+
   return {
     async create(user, password) {
       const name = newUsername(user);
@@ -173,6 +195,24 @@ export function accountStore(scope: StoreScope): AccountStore {
         }
         await (await store()).set(name, await withPassword(record, prepped));
       });
+    },
+
+    async disable(user, meta) {
+      await changeRecord(user, (record) => {
+        record.disabled = true;
+        if (meta !== undefined) record.disabled_meta = meta;
+      });
+    },
+
+    async enable(user) {
+      await changeRecord(user, (record) => {
+        delete record.disabled;
+      });
+    },
+
+    async enabled(user) {
+      const record = await load(storedUsername(user));
+      return record === undefined ? undefined : record.disabled !== true;
     },
 
     async exists(user) {

@@ -2,39 +2,15 @@
 // mod_auth_internal_hashed / mod_auth_internal_plain (what prosodyctl adduser and logins run), on
 // internal files and SQLite.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
 import { StorageManager } from "../../src/stores/storage-manager.js";
-import { LUA, PROSODY_VERSIONS, prosodyProcessEnv } from "../helpers/prosody.js";
+import { PROSODY_VERSIONS } from "../helpers/prosody.js";
+import { prosodyAccounts as runAccounts, type AuthOp } from "../helpers/prosody-accounts.js";
 import { prosodyEnvForTest, type ProsodyEnv, type ProsodyEnvKind } from "../helpers/prosody-env.js";
 
 const HOST = "example.com";
-const SCRIPT = fileURLToPath(new URL("./lua/auth.lua", import.meta.url));
-
-interface AuthOp {
-  op: "create" | "test" | "set_password" | "exists";
-  user: string;
-  password?: string;
-}
-
 /** Runs account operations through that Prosody's usermanager; resolves with each one's success. */
-function prosodyAccounts(env: ProsodyEnv, options: Record<string, unknown>, ops: AuthOp[]): Promise<boolean[]> {
-  const request = { data_path: env.setup.dataPath, host: HOST, options: { ...env.setup.hosts[HOST], ...options }, ops };
-  return new Promise((resolve, reject) => {
-    const child = spawn(LUA, [SCRIPT], { stdio: ["pipe", "pipe", "pipe"], env: prosodyProcessEnv(env.version) });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
-    child.on("close", (code) => {
-      const last = out.trim().split("\n").pop() ?? "";
-      if (code !== 0 || !last.startsWith("{")) return reject(new Error(`auth.lua failed (${code}): ${err || out}`));
-      resolve((JSON.parse(last) as { results: Array<{ ok: boolean }> }).results.map((r) => r.ok));
-    });
-    child.stdin.end(JSON.stringify(request));
-  });
-}
+const prosodyAccounts = (env: ProsodyEnv, options: Record<string, unknown>, ops: AuthOp[]) => runAccounts(env, HOST, options, ops);
 
 for (const version of PROSODY_VERSIONS)
 for (const kind of ["internal", "sqlite"] as const satisfies ProsodyEnvKind[]) {

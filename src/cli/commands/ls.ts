@@ -3,6 +3,7 @@ import { openSource } from "../../jobs/data-source.js";
 import { listHosts, listStores, listUsers } from "../../jobs/inspect.js";
 import { parseArgs, required, type ArgSpec } from "../args.js";
 import type { CliIO } from "../io.js";
+import { table } from "./open.js";
 
 export const usage = `Usage: xmppstore ls --from SOURCE [HOST [STORE]] [--json]
 
@@ -31,12 +32,6 @@ export function parse(argv: string[]): LsCliOptions {
   return { from: required(args, "from"), host: args.positional[0], store: args.positional[1], json: args.flags.has("json") };
 }
 
-/** Rows as aligned columns, the last column left as is. */
-function table(rows: string[][]): string {
-  if (rows.length === 0) return "";
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join("  ")).join("\n") + "\n";
-}
 
 export async function run(options: LsCliOptions, io: CliIO): Promise<number> {
   const parsed = parseSource(options.from, { cwd: io.cwd, env: io.env });

@@ -6,7 +6,8 @@
 --
 -- REQUEST = { "data_path": ABSOLUTE_PATH, "host": HOST, "options": { storage, sql, authentication,
 --             password_hash, default_iteration_count, ... },
---             "ops": [ { "op": "create" | "test" | "set_password" | "exists", "user": U, "password": P } ] }
+--             "ops": [ { "op": "create" | "test" | "set_password" | "exists" | "enabled" | "disable", "user": U, "password": P } ] }
+-- ("enabled" and "disable" are Prosody 13's usermanager.user_is_enabled / disable_user.)
 -- Prints one JSON line: { "results": [ { "ok": true|false, "error": "..." } ] }.
 -- Boots Prosody 0.12 or 13 (boot.lua: $PROSODY_SRCDIR picks the installation).
 local boot = dofile(((arg and arg[0] or ""):match("^(.*)/[^/]*$") or ".") .. "/../../interop/harness/boot.lua");
@@ -28,6 +29,8 @@ for i, op in ipairs(request.ops) do
 	elseif op.op == "test" then ok, err = um.test_password(op.user, request.host, op.password);
 	elseif op.op == "set_password" then ok, err = um.set_password(op.user, op.password, request.host);
 	elseif op.op == "exists" then ok, err = um.user_exists(op.user, request.host);
+	elseif op.op == "enabled" then ok, err = um.user_is_enabled(op.user, request.host);
+	elseif op.op == "disable" then ok, err = um.disable_user(op.user, request.host);
 	else error("unknown op " .. tostring(op.op)) end
 	results[i] = { ok = ok and true or false, error = err and tostring(err) or nil };
 end
