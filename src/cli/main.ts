@@ -13,6 +13,7 @@ import * as get from "./commands/get.js";
 import * as ls from "./commands/ls.js";
 import * as migrate from "./commands/migrate.js";
 import * as upgradeSchema from "./commands/upgrade-schema.js";
+import * as prune from "./commands/prune.js";
 import * as user from "./commands/user.js";
 import type { CliIO } from "./io.js";
 
@@ -42,6 +43,7 @@ const COMMANDS = {
   get: runnable(get),
   "upgrade-schema": runnable(upgradeSchema),
   user: runnable(user),
+  prune: runnable(prune),
 } satisfies Record<string, Runnable>;
 
 function isCommand(name: string): name is keyof typeof COMMANDS {
@@ -61,6 +63,7 @@ Commands:
   get       print one user's data
   upgrade-schema
             upgrade Prosody 0.12's SQL schema to 13's (--dry-run says what it would do)
+  prune     delete archived items older than a period (or as Prosody is configured)
   user      list, add, delete, disable and enable accounts; change passwords
 
 Options:

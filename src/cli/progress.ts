@@ -9,6 +9,8 @@ export interface ProgressOptions {
   lineInterval?: number;
   /** Milliseconds between redraws of the bar. Default 100. */
   barInterval?: number;
+  /** What the work is called in the opening line when not on a terminal. Default "migrating". */
+  action?: string;
   /** Clock in milliseconds (tests pass their own). */
   now?: () => number;
 }
@@ -41,6 +43,7 @@ export function progressReporter(options: ProgressOptions): ProgressReporter {
   let failures = 0;
   let lastDraw = -Infinity;
   let drawnBar = false;
+  let began = false;
 
   const status = (): { percent: number; text: string } => {
     const elapsed = (now() - started) / 1000;
@@ -69,8 +72,10 @@ export function progressReporter(options: ProgressOptions): ProgressReporter {
 
   return {
     planned(plan) {
+      began = true;
       total = plan.items;
-      if (!options.isTTY) options.write(`migrating ${count(plan.items)} items (${count(plan.units)} user stores)\n`);
+      const action = options.action ?? "migrating";
+      if (!options.isTTY) options.write(`${action} ${count(plan.items)} items (${count(plan.units)} user stores)\n`);
       lastDraw = now();
     },
     moved(n) {
@@ -84,6 +89,8 @@ export function progressReporter(options: ProgressOptions): ProgressReporter {
       drawnBar = false;
     },
     finish() {
+      // Work that failed before it was planned has no progress to show.
+      if (!began) return;
       draw(true);
       if (options.isTTY) options.write("\n");
     },
