@@ -14,6 +14,7 @@ import * as ls from "./commands/ls.js";
 import * as migrate from "./commands/migrate.js";
 import * as upgradeSchema from "./commands/upgrade-schema.js";
 import * as prune from "./commands/prune.js";
+import * as stats from "./commands/stats.js";
 import * as user from "./commands/user.js";
 import type { CliIO } from "./io.js";
 
@@ -44,6 +45,7 @@ const COMMANDS = {
   "upgrade-schema": runnable(upgradeSchema),
   user: runnable(user),
   prune: runnable(prune),
+  stats: runnable(stats),
 } satisfies Record<string, Runnable>;
 
 function isCommand(name: string): name is keyof typeof COMMANDS {
@@ -64,6 +66,7 @@ Commands:
   upgrade-schema
             upgrade Prosody 0.12's SQL schema to 13's (--dry-run says what it would do)
   prune     delete archived items older than a period (or as Prosody is configured)
+  stats     per host: accounts, users, stores, items, bytes, largest archives
   user      list, add, delete, disable and enable accounts; change passwords
 
 Options:
