@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { ConfigError } from "../config/errors.js";
 import { packageVersion } from "../version.js";
 import { UsageError } from "./args.js";
+import * as check from "./commands/check.js";
 import * as dump from "./commands/dump.js";
 import * as get from "./commands/get.js";
 import * as ls from "./commands/ls.js";
@@ -46,6 +47,7 @@ const COMMANDS = {
   user: runnable(user),
   prune: runnable(prune),
   stats: runnable(stats),
+  check: runnable(check),
 } satisfies Record<string, Runnable>;
 
 function isCommand(name: string): name is keyof typeof COMMANDS {
@@ -65,6 +67,7 @@ Commands:
   get       print one user's data
   upgrade-schema
             upgrade Prosody 0.12's SQL schema to 13's (--dry-run says what it would do)
+  check     find (and with --repair fix) damage and drift from Prosody's layout and schema
   prune     delete archived items older than a period (or as Prosody is configured)
   stats     per host: accounts, users, stores, items, bytes, largest archives
   user      list, add, delete, disable and enable accounts; change passwords

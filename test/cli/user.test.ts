@@ -98,3 +98,21 @@ test("readPassword: a terminal gets no echo, two prompts, backspace works, misma
   await assert.rejects(readPassword(captureIO({ stdin: Readable.from(["\n"]) }), { fromStdin: true, confirm: true }), /empty/);
 });
 
+test("operator commands: --help for each, hosts the configuration lacks and foreign authentication are refused", async (t) => {
+  for (const command of ["user", "prune", "stats", "check"]) {
+    const help = await xmppstore([command, "--help"]);
+    assert.equal(help.status, 0);
+    assert.match(help.stdout, new RegExp(`^Usage: xmppstore ${command} `));
+  }
+  assert.match((await xmppstore(["--help"])).stdout, /^ {2}check {5}find/m);
+  const o = await operatorEnv(t, "internal", { "example.com": {}, "ldap.example.com": { authentication: "ldap" } });
+  if (!o) return;
+  const elsewhere = await xmppstore(["user", "add", "--from", o.from, "--password-stdin", "a@other.example"], stdin("pw\n"));
+  assert.equal(elsewhere.status, 2);
+  assert.match(elsewhere.stderr, /no VirtualHost "other\.example" in the configuration/);
+  const ldap = await xmppstore(["user", "list", "--from", o.from, "ldap.example.com"]);
+  assert.equal(ldap.status, 2);
+  assert.match(ldap.stderr, /authentication = "ldap": its accounts are not kept in storage/);
+  const missing = await xmppstore(["check", "--from", `prosody:${o.cfg}`, "-q"]);
+  assert.equal(missing.status, 0, "an empty but existing data directory is clean");
+});

@@ -8,7 +8,9 @@ import type { SqliteTune } from "./settings.js";
  * Opens the file in WAL mode; a database on a read-only file system (where WAL's shared-memory
  * file cannot be made) is opened read-only instead, so it can still be read and migrated from.
  */
-function openFile(file: string): Database.Database {
+function openFile(file: string, readOnly: boolean): Database.Database {
+  // A health check must change nothing, not even the journal mode: no WAL switch, no creation.
+  if (readOnly) return new Database(file, { readonly: true, fileMustExist: true, timeout: 5000 });
   let db: Database.Database;
   try {
     db = new Database(file, { timeout: 5000 });
@@ -70,12 +72,18 @@ function applyTune(db: Database.Database, tune: SqliteTune | undefined): void {
  * and a transaction that still found the database busy is run again. An embedded database has
  * no connection to lose.
  */
-export function openSqlite(file: string, backend: string, log: (message: string) => void, tune?: SqliteTune): SqlEngine {
+export function openSqlite(
+  file: string,
+  backend: string,
+  log: (message: string) => void,
+  tune?: SqliteTune,
+  options: { readOnly?: boolean } = {},
+): SqlEngine {
   const label = `SQLite3 ${file}`;
   const engine = { dialect: sqliteDialect, label };
   let db: Database.Database;
   try {
-    db = openFile(file);
+    db = openFile(file, options.readOnly === true);
   } catch (error) {
     throw failure(engine, backend, "open", error);
   }
