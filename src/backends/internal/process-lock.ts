@@ -146,9 +146,11 @@ export async function lockDataDir(root: string): Promise<DataDirLock> {
         if (owner === undefined || !isStale(owner)) throw inUse(root, path, owner);
         claim = join(root, `${LOCK_FILE}.takeover-${owner.token || `pid${owner.pid}`}`);
         if (!createWith(claim, me)) {
-          const claimer = parseOwner(readText(claim) ?? "");
-          if (claimer && !isStale(claimer)) {
-            // Another process is taking this lock over: wait for it, then see who holds the lock.
+          const claimText = readText(claim);
+          const claimer = claimText === undefined ? undefined : parseOwner(claimText);
+          // The claim may be gone again (its taker released), still empty (its taker is between
+          // creating and writing it), or held by a live taker: wait, then see who holds the lock.
+          if (claimText === undefined || claimer === undefined || !isStale(claimer)) {
             await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 10));
             continue;
           }
