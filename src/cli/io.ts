@@ -15,4 +15,9 @@ export interface CliIO {
   stdin?: PasswordInput;
   /** Environment for `ENV_*` in configuration files. Default `process.env`. */
   env?: Record<string, string | undefined>;
+  /**
+   * Aborted when the operator asks the program to stop (SIGINT, SIGTERM); its `reason` is the
+   * signal's name. Long work stops at a safe point.
+   */
+  signal?: AbortSignal;
 }

@@ -24,6 +24,8 @@ export type { CliIO } from "./io.js";
 /** A subcommand: its help text, argv → options, and the work. */
 interface Command<T> {
   usage: string;
+  /** True when `run` watches `io.signal` and stops at a safe point; other commands just exit. */
+  interruptible?: boolean;
   parse(argv: string[]): T;
   run(options: T, io: CliIO): Promise<number>;
 }
@@ -31,11 +33,12 @@ interface Command<T> {
 /** A command with its options type hidden: parsing and running happen together. */
 interface Runnable {
   usage: string;
+  interruptible: boolean;
   exec(argv: string[], io: CliIO): Promise<number>;
 }
 
 function runnable<T>(command: Command<T>): Runnable {
-  return { usage: command.usage, exec: (argv, io) => command.run(command.parse(argv), io) };
+  return { usage: command.usage, interruptible: command.interruptible === true, exec: (argv, io) => command.run(command.parse(argv), io) };
 }
 
 const COMMANDS = {
@@ -72,12 +75,25 @@ Commands:
   stats     per host: accounts, users, stores, items, bytes, largest archives
   user      list, add, delete, disable and enable accounts; change passwords
 
+SOURCE examples (parts in [] are optional; relative paths are taken from the
+current directory; percent-encode @ : / ? # % in a user name or password):
+  internal:/var/lib/prosody        internal:./data
+  sqlite:/var/lib/prosody/prosody.sqlite
+  postgres://prosody[:PASSWORD]@db.example[:5432]/prosody[?sslmode=require]
+  mysql://prosody@127.0.0.1/prosody   (password from MYSQL_PWD; PGPASSWORD for postgres)
+  prosody:/etc/prosody/prosody.cfg.lua
+
 Options:
   --help     show this help (also: xmppstore <command> --help)
   --version  print the version
 
 Exit status: 0 success, 1 a failure during the work, 2 bad usage or configuration.
 `;
+
+/** The "Usage:" lines of a command's help, without the description and options. */
+function usageLines(help: string): string {
+  return `${help.split("\n\n")[0]}\n`;
+}
 
 /** Runs the command line and returns the exit status: 0 success, 1 failure, 2 bad usage or configuration. */
 export async function main(argv: string[], io: CliIO): Promise<number> {
@@ -109,7 +125,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return await command.exec(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.err(`xmppstore ${first}: ${error.message}\n\n${command.usage}`);
+      io.err(`xmppstore ${first}: ${error.message}\n\n${usageLines(command.usage)}Run "xmppstore ${first} --help" for the options.\n`);
       return 2;
     }
     if (error instanceof ConfigError) {
@@ -129,8 +145,28 @@ function isEntryPoint(): boolean {
   }
 }
 
+/** Exit status after a signal, as shells report it: 128 + its number. */
+const SIGNALS = { SIGINT: 130, SIGTERM: 143 } as const;
+
+/**
+ * Ctrl-C and SIGTERM: a command that can stop at a safe point is asked to (the first time);
+ * any other, or a second signal, ends the process at once with 128 + the signal's number.
+ */
+function onSignals(controller: AbortController, interruptible: boolean): void {
+  for (const [name, status] of Object.entries(SIGNALS)) {
+    process.on(name, () => {
+      if (!interruptible || controller.signal.aborted) process.exit(status);
+      controller.abort(name);
+    });
+  }
+}
+
 if (isEntryPoint()) {
+  const controller = new AbortController();
+  const name = process.argv[2];
+  onSignals(controller, name !== undefined && isCommand(name) && COMMANDS[name].interruptible);
   const io: CliIO = {
+    signal: controller.signal,
     out: (text) => (process.stdout.write(text) ? undefined : once(process.stdout, "drain").then(() => undefined)),
     err: (text) => void process.stderr.write(text),
     errIsTTY: process.stderr.isTTY === true,

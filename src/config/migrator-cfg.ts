@@ -107,6 +107,7 @@ export function readMigratorConfig(file: string, options: ReadMigratorConfigOpti
     global(name) {
       return name.startsWith("ENV_") ? env[name.slice(4)] : undefined;
     },
+    getenv: (name) => env[name],
     call(name, argLists, line) {
       const table = argLists[0]?.[0];
       if (argLists.length !== 1 || argLists[0].length !== 1 || !isPlainObject(table)) {

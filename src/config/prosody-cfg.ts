@@ -56,7 +56,13 @@ export function readProsodyConfig(file: string, options: ReadProsodyConfigOption
   const env = options.env ?? process.env;
   const result: ProsodyConfigFile = { file: resolve(file), global: new Map(), hosts: new Map(), files: [] };
 
-  const load = (path: string, includedFrom?: string): void => {
+  /** Files being read, outermost first: an Include of one of them would never end. */
+  const reading: string[] = [];
+  const load = (path: string, includedFrom?: string, line = 0): void => {
+    if (reading.includes(path)) {
+      const loop = [...reading.slice(reading.indexOf(path)), path].join(" includes ");
+      throw configErrorAt(reading[reading.length - 1], line, `Include loop: ${loop}`);
+    }
     let source: string;
     try {
       source = readFileSync(path, "utf8");
@@ -67,6 +73,7 @@ export function readProsodyConfig(file: string, options: ReadProsodyConfigOption
       });
     }
     result.files.push(path);
+    reading.push(path);
     let current: ProsodyHostSection | undefined; // undefined: the global section
     const section = (name: string, kind: ProsodyHostSection["kind"], line: number): ProsodyHostSection => {
       const host = name.toLowerCase();
@@ -99,6 +106,7 @@ export function readProsodyConfig(file: string, options: ReadProsodyConfigOption
         if (name === "RunScript") throw configErrorAt(path, line, "RunScript runs Lua code, which xmppstore does not do");
         throw configErrorAt(path, line, `function calls are not understood in values, ${name}() included (xmppstore reads configuration without running it)`);
       },
+      getenv: (name) => env[name],
       call(name, argLists, line) {
         switch (name) {
           case "VirtualHost": case "Host": case "host": {
@@ -142,8 +150,8 @@ export function readProsodyConfig(file: string, options: ReadProsodyConfigOption
                 });
               }
               const pattern = globPattern(basename(full));
-              for (const entry of names) if (!entry.startsWith(".") && pattern.test(entry)) load(resolve(dir, entry), `${path}:${line}`);
-            } else load(full, `${path}:${line}`);
+              for (const entry of names) if (!entry.startsWith(".") && pattern.test(entry)) load(resolve(dir, entry), `${path}:${line}`, line);
+            } else load(full, `${path}:${line}`, line);
             return;
           }
           case "RunScript":
@@ -153,6 +161,7 @@ export function readProsodyConfig(file: string, options: ReadProsodyConfigOption
         }
       },
     });
+    reading.pop();
   };
 
   load(result.file);

@@ -18,6 +18,10 @@ export interface ProsodyStorageOptions {
 export interface ProsodyStorage {
   config: StorageConfig;
   hosts: string[];
+  /** The account Prosody runs as (prosody_user, prosody_group), as prosodyctl switches to it: default "prosody". */
+  account: { user: string; group: string };
+  /** True when the file sets no data_path, so the default applies. */
+  defaultDataPath: boolean;
 }
 
 /**
@@ -120,5 +124,13 @@ export function prosodyStorageConfig(file: ProsodyConfigFile, options: ProsodySt
     if (Object.keys(own).length > 0) hosts[name] = own;
   }
   if (usesSql(global) && !global.sql) global.sql = defaultSql;
-  return { config: { ...global, hosts }, hosts: [...file.hosts.keys()] };
+  const name = (option: string, fallback: string): string => {
+    const set = file.global.get(option);
+    if (set === undefined) return fallback;
+    if (typeof set.value !== "string" || set.value === "") bad(set, option, "a user or group name");
+    return set.value as string;
+  };
+  const user = name("prosody_user", "prosody");
+  const account = { user, group: name("prosody_group", user) };
+  return { config: { ...global, hosts }, hosts: [...file.hosts.keys()], account, defaultDataPath: dataOption === undefined };
 }

@@ -14,6 +14,8 @@ export interface SqlOptions {
   port?: number;
   username?: string;
   password?: string;
+  /** TLS to a server: `mode` as PostgreSQL's sslmode, `ca` a PEM file to trust. */
+  tls?: { mode: "disable" | "require" | "verify-ca" | "verify-full"; ca?: string };
   [option: string]: unknown;
 }
 
@@ -35,6 +37,16 @@ export interface HostOptions {
    * is served as 13 without it.
    */
   prosody_version?: ProsodyVersion;
+  /**
+   * Open every backend for reading only: SQLite files read-only (nothing created, no WAL
+   * switch), no schema created or upgraded on any database, every write refused. For sources.
+   */
+  read_only?: boolean;
+  /**
+   * Owner and group (numeric) of every file and directory the backends create; honoured when
+   * the process may give files away (root). Files are created 0640 and directories 0750 anyway.
+   */
+  file_owner?: { uid: number; gid: number };
   /** Backend-specific options pass through untouched. */
   [option: string]: unknown;
 }

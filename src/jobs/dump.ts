@@ -5,7 +5,7 @@ import { archivePages, DEFAULT_PAGE_SIZE } from "./archive-pages.js";
 import type { DataSource } from "./data-source.js";
 import { discoverStores, type StoreRef } from "./discover.js";
 import { compareText } from "./order.js";
-import { selectStores, type Selection } from "./select.js";
+import { requireMatches, selectStores, type Selection } from "./select.js";
 import { usersOf } from "./users.js";
 
 const DUMP_FORMAT = "xmppstore-dump/1";
@@ -72,7 +72,9 @@ function documentOrder(a: StoreRef, b: StoreRef): number {
  * sink is awaited (backpressure).
  */
 export async function dump(source: DataSource, sink: (chunk: string) => unknown, options: DumpOptions = {}): Promise<DumpReport> {
-  const refs = selectStores(await discoverStores(source), options.selection).sort(documentOrder);
+  const discovered = await discoverStores(source);
+  requireMatches(discovered, options.selection, source.label);
+  const refs = selectStores(discovered, options.selection).sort(documentOrder);
   const writer = new JsonTextWriter(sink);
   const path = new LazyPath(writer);
   const report: DumpReport = { hosts: 0, stores: 0, items: 0 };

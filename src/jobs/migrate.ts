@@ -4,7 +4,7 @@ import { archivePages } from "./archive-pages.js";
 import { TargetWriter } from "./target.js";
 import type { DataSource } from "./data-source.js";
 import { discoverStores, type StoreRef } from "./discover.js";
-import { selectStores, type Selection } from "./select.js";
+import { requireMatches, selectStores, type Selection } from "./select.js";
 import { usersOf } from "./users.js";
 import { RolesMigration, type RolesReport } from "./roles-migration.js";
 
@@ -63,6 +63,23 @@ export interface MigrateOptions {
    * 0.12's `roles` records are also written as 13's `account_roles`.
    */
   targetVersion?: ProsodyVersion;
+  /**
+   * Stops the run at the next safe point (after the archive page or keyval record being
+   * written, with everything buffered flushed): the migration then rejects with
+   * {@link MigrationInterrupted}. Running it again finishes the work.
+   */
+  signal?: AbortSignal;
+}
+
+/** A migration stopped by its `signal`: what was moved until then is in the target. */
+export class MigrationInterrupted extends StorageError {
+  /** Items written before the stop. */
+  readonly items: number;
+  constructor(items: number, reason: unknown) {
+    super("backend-failure", `[migrate] interrupted after ${items} items`, { cause: reason });
+    this.name = "MigrationInterrupted";
+    this.items = items;
+  }
 }
 
 interface Unit {
@@ -122,7 +139,9 @@ export async function migrate(options: MigrateOptions): Promise<MigrationReport>
     report.failures.push(failure);
     progress?.failed?.(failure);
   };
-  const refs = selectStores(await discoverStores(from), options.selection);
+  const discovered = await discoverStores(from);
+  requireMatches(discovered, options.selection, from.label);
+  const refs = selectStores(discovered, options.selection);
   const units = await plan(from, refs, fail);
   progress?.planned?.({ units: units.length, items: units.reduce((n, u) => n + u.items, 0) });
   const hosts = new Set<string>();
@@ -130,7 +149,16 @@ export async function migrate(options: MigrateOptions): Promise<MigrationReport>
   const stores = new Set<string>();
   const writer = new TargetWriter(to.manager, fail);
   const roles = new RolesMigration(options.targetVersion);
+  const stopIfAsked = async (): Promise<void> => {
+    // The internal and SQLite backends do their I/O synchronously: without a turn of the event
+    // loop here, a signal (delivered as an event) would wait until the whole migration is done.
+    if (options.signal) await new Promise((resolve) => setImmediate(resolve));
+    if (!options.signal?.aborted) return;
+    await writer.flush();
+    throw new MigrationInterrupted(report.keyvalItems + report.archiveItems, options.signal.reason);
+  };
   for (const { ref, user } of units) {
+    await stopIfAsked();
     let moved = 0;
     try {
       if (ref.type === "keyval") {
@@ -145,6 +173,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrationReport>
       } else {
         const source = await from.manager.open(ref.host, ref.store, "archive");
         for await (const page of archivePages(source, user, options.pageSize)) {
+          await stopIfAsked();
           await writer.archivePage(ref, user, page);
           moved += page.length;
           report.archiveItems += page.length;
@@ -152,6 +181,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrationReport>
         }
       }
     } catch (error) {
+      if (error instanceof MigrationInterrupted) throw error;
       fail(ref, user, error);
     }
     if (moved > 0) {

@@ -1,5 +1,6 @@
 import { pubsubPrefix, type StoreSpec } from "../config/store-spec.js";
 import type { StoreRef } from "./discover.js";
+import { ConfigError } from "../config/errors.js";
 
 /**
  * Which part of a source to work on. Empty means everything. `perHost` (from migrator.cfg.lua's
@@ -37,4 +38,23 @@ export function selectStores(all: readonly StoreRef[], selection: Selection = {}
     }
     return true;
   });
+}
+
+/**
+ * Refuses a selection that names a host or store the source does not hold: an empty result
+ * would look like success. The message lists what exists.
+ */
+export function requireMatches(all: readonly StoreRef[], selection: Selection = {}, label = "the source"): void {
+  const hosts = [...new Set(all.map((ref) => ref.host))];
+  const missingHosts = (selection.hosts ?? []).filter((host) => !hosts.includes(host));
+  if (missingHosts.length > 0) {
+    throw new ConfigError(`${label} holds no data for host ${missingHosts.map((h) => JSON.stringify(h)).join(", ")} (it has: ${hosts.join(", ") || "nothing"})`);
+  }
+  const inHosts = all.filter((ref) => !selection.hosts?.length || selection.hosts.includes(ref.host));
+  const missingStores = (selection.stores ?? []).filter((spec) => !inHosts.some((ref) => specCovers(spec, ref)));
+  if (missingStores.length > 0) {
+    const stores = [...new Set(inHosts.map((ref) => `${ref.store}:${ref.type}`))].sort();
+    const named = missingStores.map((spec) => JSON.stringify(spec.type ? `${spec.store}:${spec.type}` : spec.store)).join(", ");
+    throw new ConfigError(`${label} holds no store ${named}${selection.hosts?.length ? ` on ${selection.hosts.join(", ")}` : ""} (it has: ${stores.join(", ") || "nothing"})`);
+  }
 }

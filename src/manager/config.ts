@@ -1,4 +1,5 @@
 import { storageError } from "../errors.js";
+import { checkOptionNames } from "./option-names.js";
 import { SQL_DRIVERS, SQL_DRIVER_NAMES, isSqlDriver, type BackendFactory, type HostOptions, type Logger } from "../contracts/index.js";
 
 const BACKEND_NAME = /^[A-Za-z0-9_.-]+$/;
@@ -46,12 +47,23 @@ function checkHostOptions(options: Record<string, unknown>, where: string): void
       throw storageError("invalid-input", `${where}sql.port must be a port number`, CONFIG);
     }
   }
+  if (options.read_only !== undefined && typeof options.read_only !== "boolean") throw storageError("invalid-input", `${where}read_only must be true or false`, CONFIG);
+  const owner = options.file_owner;
+  if (owner !== undefined && !(isRecord(owner) && [owner.uid, owner.gid].every((id) => Number.isInteger(id) && (id as number) >= 0))) {
+    throw storageError("invalid-input", `${where}file_owner must be { uid = N, gid = N } with numeric ids`, CONFIG);
+  }
   if (
     storage_archive_item_limit !== undefined &&
     !(Number.isInteger(storage_archive_item_limit) && (storage_archive_item_limit as number) >= 0)
   ) {
     throw storageError("invalid-input", `${where}storage_archive_item_limit must be a whole number >= 0`, CONFIG);
   }
+}
+
+/** Backend names an options table configures. */
+function backendNames(options: HostOptions): string[] {
+  const { storage, default_storage } = options;
+  return [...(typeof storage === "string" ? [storage] : Object.values(storage ?? {})), ...(typeof default_storage === "string" ? [default_storage] : [])];
 }
 
 function deepFreeze<T>(value: T): T {
@@ -102,6 +114,10 @@ export class ResolvedConfig {
       }
     }
     if (logger !== undefined && !isRecord(logger)) throw storageError("invalid-input", "logger must be an object with debug/info/warn/error methods", CONFIG);
+    const warn = (message: string) => (logger as Logger | undefined)?.warn?.(message);
+    const inUse = new Set([...backendNames(global), ...[...perHost.values()].flatMap(backendNames), ...Object.keys(backends ?? {})]);
+    checkOptionNames(global, "", inUse, warn);
+    for (const [host, options] of Object.entries(hosts ?? {})) checkOptionNames(options as Record<string, unknown>, `hosts["${host}"].`, inUse, warn);
     this.global = frozenCopy(global);
     this.#hosts = perHost;
     this.pluginPaths = Object.freeze([...((plugin_paths as string[] | undefined) ?? [])]);

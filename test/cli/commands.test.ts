@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { appendFile, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { StorageManager } from "../../src/stores/storage-manager.js";
@@ -44,7 +44,8 @@ test("migrate sqlite -> sqlite with --verify and --json, then dump both: identic
   // Twice: the same target.
   const again = await run(["migrate", "--from", `sqlite:${dir}/a.sqlite`, "--to", `sqlite:${dir}/b.sqlite`, "--quiet"]);
   assert.equal(again.status, 0);
-  assert.equal(again.stderr, "");
+  // Issue 13, item 4: a target that holds data is announced before anything moves (even with --quiet).
+  assert.match(again.stderr, /^xmppstore migrate: sqlite:.*b\.sqlite already holds data \(conference\.example\.com, example\.com\): merging into it/);
   assert.match(again.stdout, /items: {4}31 \(7 keyval, 24 archive\)/);
   assert.equal((await run(["dump", "--from", `sqlite:${dir}/b.sqlite`])).stdout, a.stdout);
 });
@@ -126,4 +127,50 @@ Component "conference.example.com" "muc"
   assert.equal(copied.status, 0, copied.stderr);
   assert.equal((await run(["dump", "--from", `sqlite:${dir}/all.sqlite`])).stdout, viaConfig.stdout);
   assert.equal(JSON.parse(viaConfig.stdout).hosts["example.com"].keyval.roster.stray, undefined);
+});
+
+// Issue 13, items 3 and 4: no empty success, and --verify on a target with other hosts.
+test("--host or --store naming nothing fails with what exists; a prosody: data_path that is missing is exit 2", async (t) => {
+  const dir = await tempDir(t);
+  await sqliteWithSample(join(dir, "a.sqlite"), 2);
+  const from = `sqlite:${dir}/a.sqlite`;
+  const host = await run(["migrate", "--from", from, "--to", `internal:${dir}/out`, "--host", "exmaple.com", "--quiet"]);
+  assert.equal(host.status, 2);
+  assert.match(host.stderr, /holds no data for host "exmaple\.com" \(it has: conference\.example\.com, example\.com\)/);
+  const store = await run(["dump", "--from", from, "--store", "rooster"]);
+  assert.equal(store.status, 2);
+  assert.match(store.stderr, /holds no store "rooster" \(it has: accounts:keyval, .*roster:keyval\)/);
+  await writeFile(join(dir, "p.cfg.lua"), `data_path = "${dir}/nowhere"\nVirtualHost "example.com"\n`);
+  const cfg = await run(["migrate", "--from", `prosody:${dir}/p.cfg.lua`, "--to", `internal:${dir}/out2`]);
+  assert.equal(cfg.status, 2);
+  assert.match(cfg.stderr, /no such directory .*nowhere/);
+  await writeFile(join(dir, "q.cfg.lua"), `VirtualHost "example.com"\n`);
+  const noPath = await run(["ls", "--from", `prosody:${dir}/q.cfg.lua`]);
+  assert.match(noPath.stderr, /sets no data_path: using Prosody's default \/var\/lib\/prosody/);
+});
+
+test("--verify into a target holding other hosts compares what was migrated", async (t) => {
+  const dir = await tempDir(t);
+  await sqliteWithSample(join(dir, "a.sqlite"), 3);
+  const other = new StorageManager({ storage: "sql", sql: { driver: "SQLite3", database: join(dir, "b.sqlite") } });
+  await (await other.open("other.example", "roster")).set("zoe", { "x@other.example": { subscription: "both" } });
+  await other.close();
+  const result = await run(["migrate", "--from", `sqlite:${dir}/a.sqlite`, "--to", `sqlite:${dir}/b.sqlite`, "--verify", "--quiet"]);
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stderr, /already holds data \(other\.example\)/);
+  assert.match(result.stdout, /verify: +dumps identical/);
+});
+
+test("a torn last archive item skipped while reading is reported in the summary and by dump", async (t) => {
+  const dir = await tempDir(t);
+  const sm = new StorageManager({ storage: "internal", data_path: join(dir, "data") });
+  await fillSample(sm, 3);
+  await sm.close();
+  const list = join(dir, "data", "example%2ecom", "archive", "alice.list");
+  await appendFile(list, 'item({\n\tkey = "torn";\n\twhen = 16');
+  const migrated = await run(["migrate", "--from", `internal:${dir}/data`, "--to", `sqlite:${dir}/b.sqlite`, "--quiet"]);
+  assert.equal(migrated.status, 0, migrated.stderr);
+  assert.match(migrated.stdout, /warnings: 1\n {4}\[internal\] .*alice\.list: the last 32 bytes are a torn item \(an interrupted write\); it is skipped\n/);
+  const dumped = await run(["dump", "--from", `internal:${dir}/data`]);
+  assert.match(dumped.stderr, /^xmppstore: warning: \[internal\] .*alice\.list: the last 32 bytes are a torn item/);
 });

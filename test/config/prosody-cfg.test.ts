@@ -143,7 +143,8 @@ test("code it cannot understand is an error naming the file and line", async () 
     [`x = 1\n\nfunction f() end\n`, /p\.cfg\.lua:3: 'function' statements/],
     [`a = "unfinished\n`, /p\.cfg\.lua:1: unfinished string/],
     [`a = { 1, 2\nb = 3\n`, /p\.cfg\.lua:2: '}' expected/],
-    [`a = os.getenv("HOME")\n`, /p\.cfg\.lua:1: cannot index a nil value/],
+    [`a = os.execute("rm -rf /")\n`, /p\.cfg\.lua:1: cannot index a nil value \(os\)/],
+    [`a = os.getenv(5)\n`, /p\.cfg\.lua:1: os\.getenv needs the name of an environment variable/],
     [`a = tostring(1)\n`, /p\.cfg\.lua:1: function calls are not understood/],
     [`RunScript "x.lua"\n`, /p\.cfg\.lua:1: RunScript runs Lua code/],
     [`Frobnicate "x"\n`, /p\.cfg\.lua:1: unknown directive Frobnicate/],
@@ -252,5 +253,34 @@ test("Credential without $CREDENTIALS_DIRECTORY is 13's error; file errors and R
   if (!needService(t, "prosody 13", prosodyAvailable("13"), prosodyInstallHint("13"))) return;
   await withConfig({ "p.cfg.lua": cases[0][0] }, (dir) => {
     assert.match(readWithProsody13(join(dir, "p.cfg.lua"), [], {}).ERR, cases[0][1]);
+  });
+});
+
+// Issue 13, item 7: what Prosody's configuration may read from the environment, and what would
+// never end, as Prosody runs it.
+test("os.getenv and ENV_ variables read the environment, as Prosody does", async () => {
+  const text = `data_path = os.getenv("XS_DATA") .. "/prosody"\nstorage = os.getenv "XS_STORAGE"\nsql = { driver = "PostgreSQL", database = ENV_XS_DB, password = os.getenv("XS_NONE") }\n`;
+  await withConfig({ "p.cfg.lua": text }, (dir) => {
+    const file = readProsodyConfig(join(dir, "p.cfg.lua"), { env: { XS_DATA: "/srv", XS_STORAGE: "sql", XS_DB: "xmpp" } });
+    const { config } = prosodyStorageConfig(file);
+    assert.equal(config.data_path, "/srv/prosody");
+    assert.equal(config.storage, "sql");
+    assert.deepEqual(config.sql, { driver: "PostgreSQL", database: "xmpp" });
+  });
+});
+
+test("an Include loop and a string that grows without bound are errors naming the file and line", async () => {
+  await withConfig({ "a.cfg.lua": `x = 1\nInclude "b.cfg.lua"\n`, "b.cfg.lua": `\n\nInclude "a.cfg.lua"\n` }, (dir) => {
+    assert.throws(
+      () => readProsodyConfig(join(dir, "a.cfg.lua")),
+      (error: unknown) => error instanceof ConfigError && error.message === `${dir}/b.cfg.lua:3: Include loop: ${dir}/a.cfg.lua includes ${dir}/b.cfg.lua includes ${dir}/a.cfg.lua`,
+    );
+  });
+  const doubling = `local a = "x"\n${"a = a .. a\n".repeat(40)}`;
+  await withConfig({ "p.cfg.lua": doubling.replace(/^a = /gm, "local a = ") }, (dir) => {
+    assert.throws(
+      () => readProsodyConfig(join(dir, "p.cfg.lua")),
+      (error: unknown) => error instanceof ConfigError && /p\.cfg\.lua:22: '\.\.' builds a string longer than 1048576 characters/.test(error.message),
+    );
   });
 });

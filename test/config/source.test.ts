@@ -36,7 +36,8 @@ test("bad SOURCE strings are configuration errors saying what is expected", () =
     ["mongodb://x/y", /unknown kind "mongodb"/],
     ["postgres://u:pw@host", /must name a database/],
     ["mysql://u:pw@host:99999/db", /not a valid URL/],
-    ["postgres://u@h/db?ssl=1", /query parameters/],
+    ["postgres://u@h/db?ssl=1", /unknown parameter "ssl" \(understood: sslmode, sslrootcert\)/],
+    ["postgres://u@h/db?sslmode=prefer", /sslmode=require or sslmode=disable/],
     ["prosody:/nonexistent/prosody.cfg.lua", /cannot read Prosody configuration/],
   ];
   for (const [text, expected] of bad) {

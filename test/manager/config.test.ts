@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it, test } from "node:test";
 import { ResolvedConfig } from "../../src/manager/config.js";
-import { StorageError } from "../../src/errors.js";
+import { isStorageError, StorageError } from "../../src/errors.js";
 
 function invalid(config: unknown, pattern: RegExp): void {
   assert.throws(
@@ -74,4 +74,16 @@ describe("configuration", () => {
     invalid({ plugin_paths: "dir" }, /plugin_paths/);
     invalid({ backends: { x: "not a function" } }, /backends\.x must be a factory/);
   });
+});
+
+// Issue 13, item 7: an unknown option is reported, never silently ignored.
+test("a misspelt storage option is an error naming it; other unknown options are logged; a plugin's prefix passes", () => {
+  assert.throws(
+    () => new ResolvedConfig({ datapath: "/srv/data" }),
+    (error: unknown) => isStorageError(error, "invalid-input") && /datapath is not an option: did you mean data_path\?/.test(error.message),
+  );
+  assert.throws(() => new ResolvedConfig({ hosts: { "example.com": { storage_archive_item_limt: 5 } } }), /hosts\["example\.com"\]\.storage_archive_item_limt is not an option: did you mean storage_archive_item_limit\?/);
+  const warnings: string[] = [];
+  new ResolvedConfig({ storage: "mystore", mystore_url: "x", modules_enabled: ["roster"], logger: { warn: (m: string) => void warnings.push(m) } });
+  assert.deepEqual(warnings, ["[manager] option modules_enabled is not read by xmppstore's storage (only a plugin backend could use it)"]);
 });

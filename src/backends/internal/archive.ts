@@ -29,14 +29,21 @@ function isEmptyQuery(query: ArchiveDeleteQuery): boolean {
  * another process (Prosody) changed the file.
  */
 export function internalArchive(context: InternalContext, store: string): ArchiveStore {
-  const { layout, indexes, durable, quota, newId, keepLidx } = context;
+  const { layout, indexes, durable, quota, newId, keepLidx, owner } = context;
   const fileOf = (user: User) => layout.file(store, user, "list");
+
+  /** Lists found with a torn last item, told to the logger once each. */
+  const tornSeen = new Set<string>();
 
   /** Runs `fn` on the user's list in the file's turn (reads too: the index is shared). */
   async function withList<T>(user: User, create: boolean, fn: (list: OpenList) => Promise<T>): Promise<T> {
     const file = fileOf(user);
     const run = async () => {
-      const list = await openList(file, indexes, create, durable);
+      const list = await openList(file, indexes, create, durable, owner);
+      if (!create && list.index.tornBytes > 0 && !tornSeen.has(file)) {
+        tornSeen.add(file);
+        context.logger.warn(`[internal] ${file}: the last ${list.index.tornBytes} bytes are a torn item (an interrupted write); it is skipped`);
+      }
       try {
         return await fn(list);
       } finally {
@@ -80,11 +87,11 @@ export function internalArchive(context: InternalContext, store: string): Archiv
           if (list.index.length === 0) await removeFile(list.path, durable);
           throw storageError("quota-limit", `${list.path} holds ${list.index.length} items, the limit (storage_archive_item_limit)`, { backend: "internal" });
         }
-        if (at < 0) await appendItem(list, item, indexes, durable, keepLidx);
+        if (at < 0) await appendItem(list, item, indexes, durable, keepLidx, owner);
         else {
           // As Prosody: the old item goes, the new one is added at the end (a whole rewrite).
           const plan = list.index.keys.map((_, i) => i).filter((i) => i !== at);
-          await rewriteList(list, [...plan, item], indexes, durable, keepLidx);
+          await rewriteList(list, [...plan, item], indexes, durable, keepLidx, owner);
         }
         return id;
       });
@@ -121,7 +128,7 @@ export function internalArchive(context: InternalContext, store: string): Archiv
         const item = { bytes: encodeListItem(value, id, newWhen, newWith), key: id, when: newWhen, with: newWith };
         const plan = list.index.keys.map((_, i) => (i === at ? item : i));
         await beforeRewrite(context, list.path);
-        await rewriteList(list, plan, indexes, durable, keepLidx);
+        await rewriteList(list, plan, indexes, durable, keepLidx, owner);
         return true;
       }),
 
@@ -147,7 +154,7 @@ export function internalArchive(context: InternalContext, store: string): Archiv
         if (doomed.size === 0) return 0;
         await beforeRewrite(context, list.path);
         const plan = list.index.keys.map((_, i) => i).filter((i) => !doomed.has(i));
-        await rewriteList(list, plan, indexes, durable, keepLidx);
+        await rewriteList(list, plan, indexes, durable, keepLidx, owner);
         return doomed.size;
       });
     },

@@ -5,12 +5,15 @@ import { checkDirs } from "./file-safety.js";
 import type { FileMutex } from "./file-mutex.js";
 import type { HostLayout } from "./paths.js";
 import type { IndexCache } from "./index-cache.js";
+import type { FileOwner } from "./file-safety.js";
 
 /** What the stores of one `internal` backend instance share. */
 export interface InternalContext {
   readonly layout: HostLayout;
   /** fsync files and directories on every write (option `internal_durable`). */
   readonly durable: boolean;
+  /** Owner given to new files and directories (option `file_owner`; only root can). */
+  readonly owner?: FileOwner;
   /** Orders operations on one file within this backend. */
   readonly mutex: FileMutex;
   /** Takes the data directory's advisory lock before the first write (see process-lock.ts). */
@@ -32,7 +35,7 @@ export interface InternalContext {
  */
 export function checkParents(context: InternalContext, file: string, create: boolean): boolean {
   try {
-    return checkDirs(context.layout.root, dirname(file), create);
+    return checkDirs(context.layout.root, dirname(file), create, context.owner);
   } catch (error) {
     if (error instanceof StorageError) throw error;
     throw storageError("backend-failure", `cannot ${create ? "create" : "check"} the directory of ${file}: ${(error as Error).message}`, { backend: "internal", cause: error });

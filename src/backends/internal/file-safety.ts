@@ -1,4 +1,5 @@
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, unlinkSync, type Stats } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, openSync, unlinkSync, type Stats } from "node:fs";
+import { FILE_MODE, giveAway, makeDirs, type FileOwner } from "../file-owner.js";
 import { dirname, relative, sep } from "node:path";
 import { StorageError, storageError } from "../../errors.js";
 
@@ -16,10 +17,7 @@ import { StorageError, storageError } from "../../errors.js";
  */
 const { O_RDONLY, O_RDWR, O_WRONLY, O_APPEND, O_CREAT, O_EXCL, O_NOFOLLOW, O_NONBLOCK } = constants;
 
-/** Mode of new data files: owner read/write, group read (umask may remove more). */
-export const FILE_MODE = 0o640;
-/** Mode of new directories. */
-export const DIR_MODE = 0o750;
+export { DIR_MODE, FILE_MODE, type FileOwner } from "../file-owner.js";
 
 function codeOf(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException)?.code;
@@ -91,8 +89,19 @@ export function openForReading(path: string): number | undefined {
 }
 
 /** Opens a regular file for reading and writing at its end, creating it (mode 0640) if missing. */
-export function openForAppend(path: string): number {
-  return openRegular(path, O_RDWR | O_APPEND | O_CREAT);
+export function openForAppend(path: string, owner?: FileOwner): number {
+  return owned(openRegular(path, O_RDWR | O_APPEND | O_CREAT), owner);
+}
+
+/** Gives an open file to `owner` (see file-owner.ts), closing it if that fails. */
+function owned(fd: number, owner: FileOwner | undefined): number {
+  try {
+    giveAway(fd, owner);
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+  return fd;
 }
 
 /** Opens an existing regular file for reading and writing in place; `undefined` when there is none. */
@@ -106,10 +115,10 @@ export function openForUpdate(path: string): number | undefined {
  * removed — unlinking removes only that name, never what another link points to — and the
  * creation retried; anything else there is refused.
  */
-export function createScratch(path: string): number {
+export function createScratch(path: string, owner?: FileOwner): number {
   for (let attempt = 0; ; attempt++) {
     try {
-      return openSync(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, FILE_MODE);
+      return owned(openSync(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, FILE_MODE), owner);
     } catch (error) {
       if (codeOf(error) !== "EEXIST" || attempt > 0) throw error;
     }
@@ -132,14 +141,14 @@ export function checkReplaceable(path: string): void {
 }
 
 /** Creates one directory (mode 0750); `root`, the data directory, too if it is missing. */
-function makeDir(dir: string, root: string): void {
+function makeDir(dir: string, root: string, owner: FileOwner | undefined): void {
   try {
-    mkdirSync(dir, { mode: DIR_MODE });
+    makeDirs(dir, owner, false);
   } catch (error) {
     if (codeOf(error) === "EEXIST") return;
     if (!isNotFound(error) || dirname(dir) !== root) throw error;
-    mkdirSync(root, { recursive: true, mode: DIR_MODE });
-    makeDir(dir, root);
+    makeDirs(root, owner);
+    makeDir(dir, root, owner);
   }
 }
 
@@ -148,7 +157,7 @@ function makeDir(dir: string, root: string): void {
  * directory, not a link. A missing one is created (mode 0750) when `create`, else the walk
  * stops and `false` says that `dir` does not exist. `root` itself is not checked.
  */
-export function checkDirs(root: string, dir: string, create: boolean): boolean {
+export function checkDirs(root: string, dir: string, create: boolean, owner?: FileOwner): boolean {
   const rest = relative(root, dir);
   if (rest === "") return true;
   let at = root;
@@ -160,7 +169,7 @@ export function checkDirs(root: string, dir: string, create: boolean): boolean {
     } catch (error) {
       if (!isNotFound(error)) throw error;
       if (!create) return false;
-      makeDir(at, root);
+      makeDir(at, root, owner);
       stats = lstatSync(at);
     }
     if (!stats.isDirectory()) throw refusal(at, kindOf(stats), "a directory");

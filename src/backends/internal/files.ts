@@ -2,7 +2,7 @@ import { closeSync, fsync, openSync, readFileSync, renameSync, unlinkSync, write
 import { readdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { promisify } from "node:util";
-import { checkReplaceable, createScratch, isNotFound, openForReading } from "./file-safety.js";
+import { checkReplaceable, createScratch, isNotFound, openForReading, type FileOwner } from "./file-safety.js";
 
 /**
  * File primitives of the internal backend. They use synchronous system calls, as Prosody does:
@@ -43,11 +43,11 @@ export function writeAll(fd: number, data: Uint8Array): void {
  * directory after it, so the new file also survives a power loss; without it a crash of the
  * machine can lose the change (as with Prosody). The caller has checked the directories.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, durable: boolean): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array, durable: boolean, owner?: FileOwner): Promise<void> {
   const scratch = `${path}~`;
   const bytes = typeof data === "string" ? Buffer.from(data, "latin1") : data;
   checkReplaceable(path);
-  const fd = createScratch(scratch);
+  const fd = createScratch(scratch, owner);
   try {
     writeAll(fd, bytes);
     if (durable) await fsyncAsync(fd);

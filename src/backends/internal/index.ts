@@ -33,7 +33,7 @@ export interface InternalOptions {
 
 const CONFIG = { backend: "internal", object: "invalid configuration" } as const;
 
-function readOptions(options: HostOptions & InternalOptions): { dataPath: string; durable: boolean; quota: number; cacheItems: number } {
+function readOptions(options: HostOptions & InternalOptions): { dataPath: string; durable: boolean; quota: number; cacheItems: number; readOnly: boolean } {
   const durable = options.internal_durable ?? false;
   if (typeof durable !== "boolean") throw storageError("invalid-input", "internal_durable must be true or false", CONFIG);
   const cacheItems = options.internal_index_cache_items ?? DEFAULT_INDEX_CACHE_ITEMS;
@@ -43,6 +43,7 @@ function readOptions(options: HostOptions & InternalOptions): { dataPath: string
     durable,
     quota: options.storage_archive_item_limit ?? INTERNAL_ARCHIVE_LIMIT,
     cacheItems: cacheItems as number,
+    readOnly: options.read_only === true,
   };
 }
 
@@ -51,7 +52,8 @@ function readOptions(options: HostOptions & InternalOptions): { dataPath: string
  * keyval data in `.dat` Lua files, archives in `.list` files, under `data_path`.
  */
 export const createInternalBackend: BackendFactory = (options, backendContext): Backend => {
-  const { dataPath, durable, quota, cacheItems } = readOptions(options);
+  const { dataPath, durable, quota, cacheItems, readOnly } = readOptions(options);
+  const owner = options.file_owner;
   // Prosody 13 gives new items UUIDv7 ids, 0.12 util.id.medium() ones (see README).
   const ids = new IdSource();
   const is13 = prosodyVersionOf(options) === "13";
@@ -65,7 +67,8 @@ export const createInternalBackend: BackendFactory = (options, backendContext): 
   let locked = false;
   const lockForWriting = async () => {
     if (locked) return;
-    await shared.get(`internal:lock:${root}`, () => lockDataDir(root), (lock) => lock.release());
+    if (readOnly) throw storageError("invalid-input", "open for reading only (read_only)", { backend: "internal", object: root });
+    await shared.get(`internal:lock:${root}`, () => lockDataDir(root, owner), (lock) => lock.release());
     locked = true;
   };
 
@@ -74,6 +77,7 @@ export const createInternalBackend: BackendFactory = (options, backendContext): 
     (contextP ??= Promise.all([mutexP, indexesP]).then(([mutex, indexes]) => ({
       layout,
       durable,
+      owner,
       mutex,
       lockForWriting,
       indexes,

@@ -33,7 +33,7 @@ export async function writeDat(context: InternalContext, store: string, user: Us
     else {
       const bytes = encodeDat(data, file);
       checkParents(context, file, true);
-      await writeFileAtomic(file, bytes, context.durable);
+      await writeFileAtomic(file, bytes, context.durable, context.owner);
     }
   } catch (error) {
     if (error instanceof StorageError) throw error;

@@ -1,6 +1,7 @@
 import { closeSync, existsSync, fstatSync, readSync, writeSync } from "node:fs";
 import { checkReplaceable, openForUpdate } from "./file-safety.js";
 import { readIfExists, removeFile, syncFd, writeFileAtomic } from "./files.js";
+import type { FileOwner } from "./file-safety.js";
 
 /**
  * Prosody 13's `.lidx` file, the offset index it keeps beside a `.list` (util/datamanager.lua):
@@ -91,7 +92,7 @@ export async function extendLidx(path: string, start: number, end: number, durab
 }
 
 /** Writes a whole `.lidx` for a list whose items end at `ends` (scratch file and rename, as Prosody). */
-export async function writeLidx(path: string, ends: readonly number[], durable: boolean): Promise<void> {
+export async function writeLidx(path: string, ends: readonly number[], durable: boolean, owner?: FileOwner): Promise<void> {
   const bytes = Buffer.alloc(ENTRY * (ends.length + 1));
   bytes.writeBigUInt64LE(LIDX_MAGIC, 0);
   ends.forEach((end, i) => bytes.writeBigUInt64LE(BigInt(end), ENTRY * (i + 1)));
@@ -102,7 +103,7 @@ export async function writeLidx(path: string, ends: readonly number[], durable: 
     // rebuild, and unlinking the name never touches what a link points to.
     await removeFile(path, durable);
   }
-  await writeFileAtomic(path, bytes, durable);
+  await writeFileAtomic(path, bytes, durable, owner);
 }
 
 export { removeFile as removeLidx };

@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, readSync } from "node:fs";
 import { StorageError, storageError } from "../../errors.js";
 import { scanList } from "./codec.js";
-import { openForAppend, openForReading } from "./file-safety.js";
+import { openForAppend, openForReading, type FileOwner } from "./file-safety.js";
 import type { IndexCache } from "./index-cache.js";
 import { identityOf, ListIndex, sameIdentity, type FileIdentity } from "./list-index.js";
 import { verifyLidx } from "./lidx.js";
@@ -128,10 +128,10 @@ async function afterExternalChange(path: string, index: ListIndex, durable: bool
  * Only a regular file is opened, never through a link (see file-safety.ts).
  * The caller closes it with {@link closeList}.
  */
-export async function openList(path: string, cache: IndexCache, create: boolean, durable: boolean): Promise<OpenList> {
+export async function openList(path: string, cache: IndexCache, create: boolean, durable: boolean, owner?: FileOwner): Promise<OpenList> {
   let fd: number | undefined;
   try {
-    fd = create ? openForAppend(path) : openForReading(path);
+    fd = create ? openForAppend(path, owner) : openForReading(path);
   } catch (error) {
     throw failure(path, "open", error);
   }

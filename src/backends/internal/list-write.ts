@@ -2,6 +2,7 @@ import { existsSync, fstatSync, ftruncateSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { StorageError, storageError } from "../../errors.js";
 import { removeFile, syncDir, syncFd, writeAll, writeFileAtomic } from "./files.js";
+import type { FileOwner } from "./file-safety.js";
 import type { IndexCache } from "./index-cache.js";
 import { identityOf, ListIndex, type ScannedItem } from "./list-index.js";
 import { extendLidx, writeLidx } from "./lidx.js";
@@ -42,7 +43,7 @@ function endsOf(index: ListIndex): number[] {
  * bytes are never rewritten, so an interruption at any byte leaves every earlier item intact.
  * With `keepLidx` (a Prosody 13 deployment) the list gets an exact `.lidx` if it has none.
  */
-export async function appendItem(list: OpenList, item: EncodedItem, cache: IndexCache, durable: boolean, keepLidx = false): Promise<void> {
+export async function appendItem(list: OpenList, item: EncodedItem, cache: IndexCache, durable: boolean, keepLidx = false, owner?: FileOwner): Promise<void> {
   const { fd, index, path } = list;
   if (fd === undefined) throw new Error("appendItem needs a list opened for writing");
   const start = index.end;
@@ -63,7 +64,7 @@ export async function appendItem(list: OpenList, item: EncodedItem, cache: Index
     index.identity = identityOf(fstatSync(fd));
     cache.set(path, index);
     const lidx = lidxPathOf(path);
-    if (keepLidx && !existsSync(lidx)) await writeLidx(lidx, endsOf(index), durable);
+    if (keepLidx && !existsSync(lidx)) await writeLidx(lidx, endsOf(index), durable, owner);
     else await extendLidx(lidx, start, entry.end, durable);
   } catch (error) {
     // The index no longer matches the file for sure; the next operation rebuilds it.
@@ -81,7 +82,7 @@ export type RewriteStep = number | EncodedItem;
  * `.lidx` is removed first, as Prosody does before rewriting (it rebuilds it when next read);
  * with `keepLidx` (a Prosody 13 deployment) the new list's index is written right away.
  */
-export async function rewriteList(list: OpenList, plan: readonly RewriteStep[], cache: IndexCache, durable: boolean, keepLidx = false): Promise<void> {
+export async function rewriteList(list: OpenList, plan: readonly RewriteStep[], cache: IndexCache, durable: boolean, keepLidx = false, owner?: FileOwner): Promise<void> {
   const { path, index } = list;
   try {
     await removeFile(lidxPathOf(path), durable);
@@ -107,8 +108,8 @@ export async function rewriteList(list: OpenList, plan: readonly RewriteStep[], 
       cache.delete(path);
       return;
     }
-    await writeFileAtomic(path, Buffer.concat(parts), durable);
-    if (keepLidx) await writeLidx(lidxPathOf(path), endsOf(fresh), durable);
+    await writeFileAtomic(path, Buffer.concat(parts), durable, owner);
+    if (keepLidx) await writeLidx(lidxPathOf(path), endsOf(fresh), durable, owner);
     fresh.identity = identityOf(statSync(path));
     cache.set(path, fresh);
   } catch (error) {

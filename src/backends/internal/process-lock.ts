@@ -3,7 +3,8 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { StorageError, storageError } from "../../errors.js";
-import { DIR_MODE, FILE_MODE } from "./file-safety.js";
+import { FILE_MODE, type FileOwner } from "./file-safety.js";
+import { makeDirs } from "../file-owner.js";
 import { readIfExists } from "./files.js";
 
 /** Name of the advisory lock file in the data directory; Prosody ignores names starting with ".". */
@@ -126,8 +127,8 @@ function sweepLeftovers(root: string): void {
  * lock over it. The claim stays until release, so a slow rival cannot claim the same
  * generation again after the winner is done with it.
  */
-export async function lockDataDir(root: string): Promise<DataDirLock> {
-  mkdirSync(root, { recursive: true, mode: DIR_MODE });
+export async function lockDataDir(root: string, owner?: FileOwner): Promise<DataDirLock> {
+  makeDirs(root, owner);
   const path = join(root, LOCK_FILE);
   const token = randomBytes(16).toString("hex");
   const me = `${process.pid} ${hostname()} ${token}\n`;

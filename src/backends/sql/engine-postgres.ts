@@ -3,17 +3,20 @@ import { Turns } from "./turns.js";
 import { retryingTransaction, type Session } from "./chokepoint.js";
 import { single, type SqlEngine, type Step } from "./connection.js";
 import { postgresDialect } from "./dialects/postgres.js";
-import type { ServerSettings } from "./settings.js";
+import { serverLabel, tlsOptions, type AccessSettings, type ServerSettings, type TlsSettings } from "./settings.js";
 
 /** PostgreSQL through a `pg` pool; every transaction takes one client from it. */
-export function openPostgres(settings: ServerSettings, backend: string, warn: (message: string) => void, log: (message: string) => void): SqlEngine {
-  const label = `PostgreSQL ${settings.database}${settings.host ? ` on ${settings.host}` : ""}`;
+export function openPostgres(settings: ServerSettings & AccessSettings & { tls?: TlsSettings }, backend: string, warn: (message: string) => void, log: (message: string) => void): SqlEngine {
+  const label = serverLabel("PostgreSQL", settings);
   const pool = new pg.Pool({
     host: settings.host,
     port: settings.port,
     user: settings.username,
     password: settings.password,
     database: settings.database,
+    ssl: tlsOptions(settings.tls),
+    // A source is read in read-only transactions: the server refuses any write.
+    ...(settings.readOnly ? { options: "-c default_transaction_read_only=on" } : {}),
     max: 8,
     idleTimeoutMillis: 30_000,
   });

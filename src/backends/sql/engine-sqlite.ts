@@ -1,23 +1,43 @@
+import { existsSync } from "node:fs";
 import Database from "better-sqlite3";
+import { storageError } from "../../errors.js";
+import { touchFile, type FileOwner } from "../file-owner.js";
 import { retryTransient } from "./chokepoint.js";
 import { failure, type Param, type Rows, type SqlEngine, type Step, type TransactionOptions, type Work } from "./connection.js";
 import { sqliteDialect } from "./dialects/sqlite.js";
 import type { SqliteTune } from "./settings.js";
+import type { AccessSettings } from "./settings.js";
+
+/** A 64 MiB page cache keeps the indexes of a large archive in memory (SQLite's default is 2 MiB). */
+function cacheInMemory(db: Database.Database): Database.Database {
+  db.pragma("cache_size = -65536");
+  db.pragma("temp_store = MEMORY");
+  return db;
+}
 
 /**
- * Opens the file in WAL mode; a database on a read-only file system (where WAL's shared-memory
- * file cannot be made) is opened read-only instead, so it can still be read and migrated from.
+ * Opens a database to read only: the file must exist, its journal mode stays as it is (Prosody
+ * leaves it in rollback mode; switching to WAL is a write), nothing is created in it.
  */
-function openFile(file: string, readOnly: boolean): Database.Database {
-  // A health check must change nothing, not even the journal mode: no WAL switch, no creation.
-  if (readOnly) return new Database(file, { readonly: true, fileMustExist: true, timeout: 5000 });
+function openForReading(file: string): Database.Database {
+  return cacheInMemory(new Database(file, { readonly: true, fileMustExist: true, timeout: 5000 }));
+}
+
+/**
+ * Opens the file in WAL mode, creating it 0640 (and giving it to `owner`) first: SQLite gives
+ * its -wal and -shm files the mode and owner of the database file. A database on a read-only
+ * file system (where WAL's shared-memory file cannot be made) is opened read-only instead, so
+ * it can still be read and migrated from.
+ */
+function openForWriting(file: string, owner: FileOwner | undefined): Database.Database {
   let db: Database.Database;
   try {
+    if (file !== ":memory:") touchFile(file, owner);
     db = new Database(file, { timeout: 5000 });
   } catch (error) {
     if (file === ":memory:") throw error;
     try {
-      return new Database(file, { readonly: true, fileMustExist: true, timeout: 5000 });
+      return openForReading(file);
     } catch {
       throw error;
     }
@@ -34,10 +54,7 @@ function openFile(file: string, readOnly: boolean): Database.Database {
   // syncs at checkpoints only, which a larger WAL (up to ~40 MB) makes ten times rarer.
   db.pragma("synchronous = NORMAL");
   db.pragma("wal_autocheckpoint = 10000");
-  // A 64 MiB page cache keeps the indexes of a large archive in memory (SQLite's default is 2 MiB).
-  db.pragma("cache_size = -65536");
-  db.pragma("temp_store = MEMORY");
-  return db;
+  return cacheInMemory(db);
 }
 
 /**
@@ -77,14 +94,17 @@ export function openSqlite(
   backend: string,
   log: (message: string) => void,
   tune?: SqliteTune,
-  options: { readOnly?: boolean } = {},
+  access: AccessSettings = { readOnly: false },
 ): SqlEngine {
   const label = `SQLite3 ${file}`;
   const engine = { dialect: sqliteDialect, label };
   let db: Database.Database;
   try {
-    db = openFile(file, options.readOnly === true);
+    db = access.readOnly ? openForReading(file) : openForWriting(file, access.fileOwner);
   } catch (error) {
+    if (access.readOnly && !existsSync(file)) {
+      throw storageError("item-not-found", "no such database file", { backend, object: label, cause: error });
+    }
     throw failure(engine, backend, "open", error);
   }
   try {

@@ -1,7 +1,7 @@
-import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { SQL_DRIVERS, type Backend, type BackendContext, type BackendFactory, type DiscoveredStore, type HostOptions, type ProsodyVersion } from "../../contracts/index.js";
-import { storageError } from "../../errors.js";
+import { StorageError, storageError } from "../../errors.js";
+import { makeDirs } from "../file-owner.js";
 import { uuidId, uuidV7Id } from "../../archive/ids.js";
 import { prosodyVersionOf } from "../../contracts/prosody-version.js";
 import { sqlArchive } from "./archive.js";
@@ -10,6 +10,7 @@ import { rows, run, type SqlEngine } from "./connection.js";
 import { sqlKeyVal } from "./keyval.js";
 import { sqlKeyValPlus, sqlMap } from "./map.js";
 import { ensureSchema } from "./schema.js";
+import { describeConnectFailure } from "./dialects/dialect.js";
 import { checkText } from "./archive-checks.js";
 import { settingsKey, sqlSettings, type SqlSettings } from "./settings.js";
 import { ValueCodec } from "./values.js";
@@ -35,8 +36,8 @@ async function openEngine(settings: SqlSettings, context: BackendContext, wanted
   switch (settings.driver) {
     // Each driver is loaded only when a database of its kind is configured.
     case "SQLite3":
-      if (settings.database !== ":memory:") await mkdir(dirname(settings.database), { recursive: true });
-      engine = (await import("./engine-sqlite.js")).openSqlite(settings.database, context.name, (m) => context.logger.debug(m), settings.sqliteTune);
+      if (settings.database !== ":memory:" && !settings.readOnly) makeDirs(dirname(settings.database), settings.fileOwner);
+      engine = (await import("./engine-sqlite.js")).openSqlite(settings.database, context.name, (m) => context.logger.debug(m), settings.sqliteTune, settings);
       break;
     case "PostgreSQL":
       engine = (await import("./engine-postgres.js")).openPostgres(settings, context.name, context.logger.warn, (m) => context.logger.debug(m));
@@ -46,7 +47,7 @@ async function openEngine(settings: SqlSettings, context: BackendContext, wanted
       break;
   }
   try {
-    const { version, statements } = await ensureSchema(engine, wanted);
+    const { version, statements } = await ensureSchema(engine, wanted, settings.readOnly);
     for (const sql of statements) context.logger.info(`[${context.name}] ${engine.label}: ${sql}`);
     if (wanted !== undefined && wanted !== version) {
       context.logger.warn(`[${context.name}] ${engine.label}: the schema is Prosody ${version}'s, so its forms are written (prosody_version says ${wanted})`);
@@ -54,8 +55,21 @@ async function openEngine(settings: SqlSettings, context: BackendContext, wanted
     return { engine, version, close: () => engine.close() };
   } catch (error) {
     await engine.close().catch(() => {});
-    throw error;
+    throw explainOpenFailure(error, engine, settings, context.name);
   }
+}
+
+/** A failure to reach a server database, said so that the operator can act on it. */
+function explainOpenFailure(error: unknown, engine: SqlEngine, settings: SqlSettings, backend: string): unknown {
+  const cause = error instanceof StorageError ? (error.cause ?? error) : error;
+  if (engine.dialect.isMissingDatabase(cause)) {
+    return storageError("item-not-found", "no such database", { backend, object: engine.label, cause: error });
+  }
+  if (!SQL_DRIVERS[settings.driver].file && settings.username === undefined && error instanceof StorageError && describeConnectFailure(cause) === undefined) {
+    const url = `${SQL_DRIVERS[settings.driver].schemes[0]}://USER@HOST/DB${settings.driver === "PostgreSQL" ? " (or set PGUSER)" : ""}`;
+    return storageError(error.condition, `${error.message}; no user name was given: name one, ${url}`, { cause: error });
+  }
+  return error;
 }
 
 /**

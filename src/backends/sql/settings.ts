@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { storageError } from "../../errors.js";
 import { DEFAULT_SQL_DRIVER, isSqlDriver, sqlDatabase, type HostOptions, type SqlDriver, type SqlOptions } from "../../contracts/index.js";
 
@@ -14,7 +15,22 @@ export interface ServerSettings {
 export const SQLITE_TUNES = ["default", "normal", "fast", "safe"] as const;
 export type SqliteTune = (typeof SQLITE_TUNES)[number];
 
-export type SqlSettings = { driver: SqlDriver; sqliteTune?: SqliteTune } & ServerSettings;
+/** How a backend may use its files or database: see `read_only` and `file_owner` in the README. */
+export interface AccessSettings {
+  /** Open for reading only: SQLite read-only, no schema created or upgraded, writes refused. */
+  readOnly: boolean;
+  /** Owner and group given to files this process creates (SQLite database file), when running as root. */
+  fileOwner?: { uid: number; gid: number };
+}
+
+/** TLS for a server connection: PostgreSQL's sslmode values (MySQL's ssl-mode maps onto them). */
+export interface TlsSettings {
+  mode: "disable" | "require" | "verify-ca" | "verify-full";
+  /** PEM file of the certificate authority to trust (sslrootcert). */
+  ca?: string;
+}
+
+export type SqlSettings = { driver: SqlDriver; sqliteTune?: SqliteTune } & ServerSettings & AccessSettings & { tls?: TlsSettings };
 
 /**
  * The `sql` option as Prosody reads it: driver SQLite3 by default, a relative SQLite database
@@ -30,7 +46,9 @@ export function sqlSettings(options: HostOptions, backend: string): SqlSettings 
   if (database === undefined) {
     throw storageError("invalid-input", `sql.database must name the ${driver} database`, { backend });
   }
-  const settings: SqlSettings = { driver, database };
+  const settings: SqlSettings = { driver, database, readOnly: options.read_only === true };
+  if (options.file_owner !== undefined) settings.fileOwner = options.file_owner;
+  if (sql.tls !== undefined) settings.tls = sql.tls as TlsSettings;
   if (sql.host !== undefined) settings.host = sql.host;
   if (sql.port !== undefined) settings.port = sql.port;
   if (sql.username !== undefined) settings.username = sql.username;
@@ -47,6 +65,21 @@ export function sqlSettings(options: HostOptions, backend: string): SqlSettings 
 
 /** Hosts whose settings give the same key share one connection or pool (as Prosody's db2uri). */
 export function settingsKey(settings: SqlSettings): string {
-  const { driver, database, host = "", port = "", username = "", password = "" } = settings;
-  return `sql:${JSON.stringify([driver, database, host, port, username, password])}`;
+  const { driver, database, host = "", port = "", username = "", password = "", readOnly, tls } = settings;
+  return `sql:${JSON.stringify([driver, database, host, port, username, password, readOnly, tls ?? null])}`;
+}
+
+/** How a server database is named in messages: the host and port only where they were given. */
+export function serverLabel(engine: string, settings: ServerSettings): string {
+  const where = settings.host === undefined ? "" : ` on ${settings.host}${settings.port === undefined ? "" : `:${settings.port}`}`;
+  return `${engine} ${settings.database}${where}`;
+}
+
+/** TLS settings as the drivers (pg, mysql2) take them: `undefined` for none. */
+export function tlsOptions(tls: TlsSettings | undefined): { rejectUnauthorized: boolean; ca?: string; checkServerIdentity?: () => undefined } | undefined {
+  if (tls === undefined || tls.mode === "disable") return undefined;
+  const ca = tls.ca === undefined ? undefined : readFileSync(tls.ca, "utf8");
+  if (tls.mode === "require") return { rejectUnauthorized: false, ...(ca ? { ca } : {}) };
+  // verify-ca checks the chain but not the host name; verify-full checks both.
+  return { rejectUnauthorized: true, ...(ca ? { ca } : {}), ...(tls.mode === "verify-ca" ? { checkServerIdentity: () => undefined } : {}) };
 }

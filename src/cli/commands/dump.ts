@@ -1,7 +1,6 @@
-import { checkSourceExists, parseSource } from "../../config/source.js";
 import type { StoreSpec } from "../../config/store-spec.js";
-import { openSource } from "../../jobs/data-source.js";
 import { dump } from "../../jobs/dump.js";
+import { openForReading } from "../read-source.js";
 import { parseArgs, required, type ArgSpec } from "../args.js";
 import type { CliIO } from "../io.js";
 import { storeOptions } from "./store-options.js";
@@ -33,9 +32,7 @@ export function parse(argv: string[]): DumpCliOptions {
 }
 
 export async function run(options: DumpCliOptions, io: CliIO): Promise<number> {
-  const parsed = parseSource(options.from, { cwd: io.cwd, env: io.env });
-  checkSourceExists(parsed);
-  const source = openSource(parsed);
+  const source = await openForReading(options.from, io);
   try {
     await dump(source, io.out, { selection: { hosts: options.hosts, stores: options.stores } });
     return 0;

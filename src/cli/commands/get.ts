@@ -1,6 +1,5 @@
-import { checkSourceExists, parseSource } from "../../config/source.js";
-import { openSource } from "../../jobs/data-source.js";
 import { writeUserData } from "../../jobs/get.js";
+import { openForReading } from "../read-source.js";
 import { parseArgs, UsageError, type ArgSpec } from "../args.js";
 import type { CliIO } from "../io.js";
 
@@ -34,13 +33,13 @@ export function parse(argv: string[]): GetCliOptions {
   const type = args.values.get("type");
   if (type !== undefined && type !== "keyval" && type !== "archive") throw new UsageError(`--type must be keyval or archive, got ${JSON.stringify(type)}`);
   const [host, store, user] = args.positional;
+  if (host === "") throw new UsageError("HOST must not be empty");
+  if (store === "") throw new UsageError("STORE must not be empty");
   return { from, host, store, user: user === "" ? null : user, type };
 }
 
 export async function run(options: GetCliOptions, io: CliIO): Promise<number> {
-  const parsed = parseSource(options.from, { cwd: io.cwd, env: io.env });
-  checkSourceExists(parsed);
-  const source = openSource(parsed);
+  const source = await openForReading(options.from, io);
   try {
     const found = await writeUserData(source, options.host, options.store, options.user, io.out, { type: options.type });
     if (!found) io.err(`xmppstore: nothing stored for ${options.user === null ? "host-wide data" : JSON.stringify(options.user)} in ${options.host}/${options.store}\n`);

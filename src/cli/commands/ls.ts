@@ -1,11 +1,11 @@
-import { checkSourceExists, parseSource } from "../../config/source.js";
-import { openSource } from "../../jobs/data-source.js";
 import { listHosts, listStores, listUsers } from "../../jobs/inspect.js";
-import { parseArgs, required, type ArgSpec } from "../args.js";
+import { openForReading } from "../read-source.js";
+import { parseArgs, required, UsageError, type ArgSpec } from "../args.js";
 import type { CliIO } from "../io.js";
 import { table } from "./open.js";
 
 export const usage = `Usage: xmppstore ls --from SOURCE [HOST [STORE]] [--json]
+       xmppstore ls --from SOURCE [--host HOST [--store STORE]] [--json]
 
 Lists what SOURCE holds: without HOST its hosts (stores, users, items); with HOST
 that host's stores (type, users, items); with HOST STORE the users of that store
@@ -14,6 +14,8 @@ listed as the user "".
 
 Options:
   --from SOURCE   internal:DIR | sqlite:FILE | postgres://… | mysql://… | prosody:FILE
+  --host HOST     the host to list (as the HOST argument)
+  --store STORE   the store to list (as the STORE argument)
   --json          print JSON instead of a table
   -h, --help      show this help
 `;
@@ -25,18 +27,24 @@ export interface LsCliOptions {
   json: boolean;
 }
 
-const spec: ArgSpec = { options: { from: "value", json: "flag" }, positional: { min: 0, max: 2, names: ["HOST", "STORE"] } };
+const spec: ArgSpec = { options: { from: "value", json: "flag", host: "value", store: "value" }, positional: { min: 0, max: 2, names: ["HOST", "STORE"] } };
 
 export function parse(argv: string[]): LsCliOptions {
   const args = parseArgs(argv, spec);
-  return { from: required(args, "from"), host: args.positional[0], store: args.positional[1], json: args.flags.has("json") };
+  // --host and --store as the other commands take them, or HOST [STORE] as arguments.
+  const host = args.values.get("host");
+  const store = args.values.get("store");
+  if (host !== undefined && args.positional.length > 0) throw new UsageError("give the host as --host HOST or as an argument, not both");
+  if (store !== undefined && args.positional.length > 1) throw new UsageError("give the store as --store STORE or as an argument, not both");
+  const positional = host === undefined ? args.positional : [host, ...args.positional];
+  if (store !== undefined) positional[1] = store;
+  if (positional[1] !== undefined && positional[0] === undefined) throw new UsageError("--store needs a host (--host HOST)");
+  return { from: required(args, "from"), host: positional[0], store: positional[1], json: args.flags.has("json") };
 }
 
 
 export async function run(options: LsCliOptions, io: CliIO): Promise<number> {
-  const parsed = parseSource(options.from, { cwd: io.cwd, env: io.env });
-  checkSourceExists(parsed);
-  const source = openSource(parsed);
+  const source = await openForReading(options.from, io);
   try {
     let rows: string[][];
     let json: unknown;

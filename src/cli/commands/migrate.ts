@@ -2,16 +2,18 @@ import { ConfigError } from "../../config/errors.js";
 import { readMigratorConfig } from "../../config/migrator-cfg.js";
 import { checkSourceExists, parseSource, sqlSourceKind, type Source } from "../../config/source.js";
 import type { StoreSpec } from "../../config/store-spec.js";
-import { openSource } from "../../jobs/data-source.js";
-import { migrate, type MigrationReport } from "../../jobs/migrate.js";
+import { openSource, type DataSource } from "../../jobs/data-source.js";
+import { discoverStores, reach } from "../../jobs/discover.js";
+import { migrate, MigrationInterrupted, type MigrationReport } from "../../jobs/migrate.js";
 import type { ProsodyVersion } from "../../contracts/index.js";
 import { PROSODY_VERSIONS } from "../../jobs/prosody-target.js";
 import { rolesSummary } from "../../jobs/roles-migration.js";
-import type { Selection } from "../../jobs/select.js";
+import { selectStores, type Selection } from "../../jobs/select.js";
 import { verifySources, type VerifyReport } from "../../jobs/verify.js";
 import { parseArgs, UsageError, type ArgSpec } from "../args.js";
 import type { CliIO } from "../io.js";
 import { progressReporter } from "../progress.js";
+import { sameStorage } from "../same-storage.js";
 import { storeOptions } from "./store-options.js";
 
 export const usage = `Usage: xmppstore migrate --from SOURCE --to SOURCE [options]
@@ -120,16 +122,18 @@ function resolveSources(options: MigrateCliOptions, io: CliIO): { from: Source; 
   return { from: asSource(input), to: asSource(output), perHost: input.hosts };
 }
 
-/** Whether two sources reach the same data (`internal:data` and `internal:./data` do): migrating into itself would eat its own input. */
-function sameStorage(a: Source, b: Source): boolean {
-  const key = (s: Source) => {
-    const { storage, default_storage, data_path, sql } = s.config;
-    return JSON.stringify(storage === "sql" ? { sql } : { storage, default_storage, data_path, sql });
-  };
-  return a.label === b.label || key(a) === key(b);
+/** Says, before anything moves, that the target holds data already and what migrating does to it. */
+async function announceMerge(to: DataSource, selection: Selection, io: CliIO): Promise<void> {
+  const held = selectStores(await discoverStores(to), { hosts: selection.hosts, perHost: selection.perHost });
+  if (held.length === 0) return;
+  const hosts = [...new Set(held.map((ref) => ref.host))].join(", ");
+  io.err(
+    `xmppstore migrate: ${to.label} already holds data (${hosts}): merging into it — a user's keyval data in a store is ` +
+      "replaced by the source's, archive items with the same id are replaced, everything else is kept\n",
+  );
 }
 
-function summaryText(report: MigrationReport, verified: VerifyReport | undefined): string {
+function summaryText(report: MigrationReport, verified: VerifyReport | undefined, owner: string | undefined, warnings: readonly string[]): string {
   const lines = [
     `Migrated ${report.from} -> ${report.to} in ${report.seconds.toFixed(1)} s`,
     `  hosts:    ${report.hosts}`,
@@ -140,9 +144,17 @@ function summaryText(report: MigrationReport, verified: VerifyReport | undefined
     ...report.failures.map((f) => `    ${f.error}`),
     ...(report.roles ? rolesSummary(report.roles) : []),
   ];
+  if (warnings.length > 0) lines.push(`  warnings: ${warnings.length}`, ...warnings.map((w) => `    ${w}`));
+  if (owner) lines.push(`  files:    new files owned by ${owner}`);
   if (verified) lines.push(`  verify:   ${verified.equal ? `dumps identical (${verified.lines} lines)` : `dumps differ at line ${verified.difference!.line}`}`);
   return `${lines.join("\n")}\n`;
 }
+
+/** Stops at a safe point on SIGINT/SIGTERM (see main.ts). */
+export const interruptible = true;
+
+/** Exit status of a run stopped by a signal, as a shell reports it: 128 + the signal's number. */
+const SIGNAL_STATUS: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
 export async function run(options: MigrateCliOptions, io: CliIO): Promise<number> {
   const { from: fromSource, to: given, perHost } = resolveSources(options, io);
@@ -150,20 +162,40 @@ export async function run(options: MigrateCliOptions, io: CliIO): Promise<number
   const toSource = options.targetVersion ? { ...given, config: { ...given.config, prosody_version: options.targetVersion } } : given;
   if (sameStorage(fromSource, toSource)) throw new ConfigError(`source and target are the same storage (${fromSource.label}, ${toSource.label})`);
   checkSourceExists(fromSource);
+  for (const notice of [...(fromSource.notices ?? []), ...(toSource.notices ?? [])]) io.err(`xmppstore: ${notice}\n`);
   const selection: Selection = { hosts: options.hosts, stores: options.stores, perHost };
-  const from = openSource(fromSource);
-  const to = openSource(toSource, { unlimited: true });
+  const warnings: string[] = [];
+  const from = openSource(fromSource, { warn: (message) => void warnings.push(message) });
+  let to = openSource(toSource, { role: "target" });
   try {
+    await reach(from);
+    await reach(to);
+    await announceMerge(to, selection, io);
     const progress = options.quiet ? undefined : progressReporter({ write: io.err, isTTY: io.errIsTTY ?? false });
     let report: MigrationReport;
     try {
-      report = await migrate({ from, to, selection, keepGoing: options.keepGoing, progress, targetVersion: options.targetVersion });
+      report = await migrate({ from, to, selection, keepGoing: options.keepGoing, progress, signal: io.signal, targetVersion: options.targetVersion });
+    } catch (error) {
+      if (!(error instanceof MigrationInterrupted)) throw error;
+      progress?.finish();
+      const signal = String(io.signal?.reason ?? "SIGINT");
+      io.err(`xmppstore migrate: interrupted after ${error.items} items; run the same command again to finish (${signal})\n`);
+      return SIGNAL_STATUS[signal] ?? 130;
     } finally {
       progress?.finish();
     }
-    const verified = options.verify ? await verifySources(from, to, { selection }) : undefined;
-    if (options.json) await io.out(`${JSON.stringify({ ...report, ...(verified ? { verify: verified } : {}) }, null, 2)}\n`);
-    else await io.out(summaryText(report, verified));
+    const owner = to.owner;
+    let verified: VerifyReport | undefined;
+    if (options.verify) {
+      // Read back what was written, through a read-only view opened afresh.
+      await to.manager.close();
+      to = openSource(toSource);
+      // Only what was migrated: a target may hold other hosts as well.
+      const hosts = selection.hosts?.length || selection.perHost ? selection.hosts : [...new Set((await discoverStores(from)).map((ref) => ref.host))];
+      verified = await verifySources(from, to, { selection: { ...selection, hosts } });
+    }
+    if (options.json) await io.out(`${JSON.stringify({ ...report, warnings, ...(owner ? { owner: owner.description } : {}), ...(verified ? { verify: verified } : {}) }, null, 2)}\n`);
+    else await io.out(summaryText(report, verified, owner?.description, warnings));
     if (verified && !verified.equal) {
       const d = verified.difference!;
       io.err(`xmppstore: verify failed: the dumps differ at line ${d.line}:\n  from: ${d.from ?? "(end)"}\n  to:   ${d.to ?? "(end)"}\n`);

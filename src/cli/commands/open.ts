@@ -2,11 +2,14 @@ import { checkSourceExists, parseSource } from "../../config/source.js";
 import { openSource, type DataSource } from "../../jobs/data-source.js";
 import type { CliIO } from "../io.js";
 
-/** Opens `--from SOURCE` (which must exist), runs `work`, and closes it whatever happens. */
-export async function withSource<T>(from: string, io: CliIO, work: (source: DataSource) => Promise<T>): Promise<T> {
+/**
+ * Opens `--from SOURCE` (which must exist), runs `work`, and closes it whatever happens. The
+ * operator commands may write in place (`"store"`); `"source"` opens it read-only.
+ */
+export async function withSource<T>(from: string, io: CliIO, work: (source: DataSource) => Promise<T>, role: "source" | "store" = "store"): Promise<T> {
   const parsed = parseSource(from, { cwd: io.cwd, env: io.env });
   checkSourceExists(parsed);
-  const source = openSource(parsed);
+  const source = openSource(parsed, { role });
   try {
     return await work(source);
   } finally {

@@ -56,7 +56,8 @@ function reportText(report: SchemaUpgradeReport, dryRun: boolean): string[] {
 export async function run(options: UpgradeSchemaCliOptions, io: CliIO): Promise<number> {
   const parsed = parseSource(options.from, { cwd: io.cwd, env: io.env });
   checkSourceExists(parsed);
-  const source = openSource(parsed);
+  // The database is changed (or, with --dry-run, looked at as for a change): open it as a target.
+  const source = openSource(parsed, { role: "target" });
   try {
     let reports: SchemaUpgradeReport[];
     try {

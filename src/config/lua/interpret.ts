@@ -18,6 +18,8 @@ export interface ChunkHandler {
    * the line. Without it, every call in a value is an error.
    */
   callValue?(name: string, args: LuaValue[], line: number): LuaValue;
+  /** `os.getenv("NAME")`, which Prosody's configuration may call: the variable, or `undefined`. */
+  getenv?(name: string, line: number): LuaValue;
 }
 
 const BINARY_PRIORITY: Record<string, [number, number]> = {
@@ -31,6 +33,8 @@ const BINARY_PRIORITY: Record<string, [number, number]> = {
 const UNARY_PRIORITY = 12;
 /** Deeper nesting than any configuration needs is refused before it can exhaust the stack. */
 const MAX_NESTING = 200;
+/** Longest string `..` may build: far more than any option needs, far less than memory allows. */
+const MAX_STRING = 1 << 20;
 
 /** Lua's `tostring` of a number, as `..` uses it: integers plainly, floats as `%.14g`. */
 function numberText(n: number | bigint): string {
@@ -85,8 +89,12 @@ export function interpretChunk(source: string, file: string, handler: ChunkHandl
 
   function binary(op: string, a: LuaValue, b: LuaValue, token: Token): LuaValue {
     switch (op) {
-      case "..":
-        return toText(a, token) + toText(b, token);
+      case "..": {
+        const left = toText(a, token);
+        const right = toText(b, token);
+        if (left.length + right.length > MAX_STRING) fail(`'..' builds a string longer than ${MAX_STRING} characters (a value that grows without bound?)`, token);
+        return left + right;
+      }
       case "==":
         return a === b;
       case "~=":
@@ -164,6 +172,7 @@ export function interpretChunk(source: string, file: string, handler: ChunkHandl
       return value;
     }
     if (t.kind === "name") {
+      if (isGetenv(t)) return getenv(t);
       at++;
       const callable = handler.callValue;
       if (callable && !locals.has(t.text) && (isSymbol("(") || isSymbol("{") || peek().kind === "string")) {
@@ -185,6 +194,20 @@ export function interpretChunk(source: string, file: string, handler: ChunkHandl
     }
     if (isKeyword("function")) fail("functions are not understood (xmppstore reads configuration without running it)");
     return fail(`unexpected ${describe(t)}`);
+  }
+
+  /** `os.getenv(…)` or `os.getenv "…"`, where `os` is Lua's library and not a local variable. */
+  function isGetenv(t: Token): boolean {
+    const [dot, name] = [peek(1), peek(2)];
+    return t.kind === "name" && t.text === "os" && !locals.has("os") && isSymbol(".", dot) && name.kind === "name" && name.text === "getenv";
+  }
+
+  function getenv(t: Token): LuaValue {
+    at += 3;
+    const args = argumentList();
+    if (typeof args[0] !== "string") fail("os.getenv needs the name of an environment variable", t);
+    if (!handler.getenv) fail("os.getenv is not understood here", t);
+    return handler.getenv!(args[0] as string, t.line);
   }
 
   function expression(limit = 0): LuaValue {

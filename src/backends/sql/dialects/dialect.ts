@@ -63,6 +63,8 @@ export interface Dialect {
    * a deadlock, a serialization failure, a lock wait timeout, a busy database.
    */
   isTransient(error: unknown): boolean;
+  /** True when `error` says the named database does not exist on the server. */
+  isMissingDatabase(error: unknown): boolean;
   /** A short explanation of a driver error, e.g. "the database is read-only". */
   describeError(error: unknown): string;
 }
@@ -93,6 +95,11 @@ export interface SchemaDdl {
   indexes: Record<string, { table: "prosody" | "prosodyarchive"; sql: string }>;
   /** Changes an older Prosody's schema needs (Prosody 0.12's `upgrade_table`), given what is present. */
   upgrades(present: PresentSchema): string[];
+  /**
+   * Where the engine cannot run the upgrade in one transaction (MySQL): SELECTs of one count,
+   * each of rows that would make a statement fail half-way; the upgrade runs only when all are 0.
+   */
+  upgradeChecks?(present: PresentSchema): Array<{ sql: string; problem: string }>;
 }
 
 export interface SchemaProbe {
@@ -164,4 +171,29 @@ export function prosodyIndexes(
     ...index("prosodyarchive_when", "prosodyarchive", ["host", "user", "store", "when"]),
     ...index("prosodyarchive_sort", "prosodyarchive", ["host", "user", "store", "sort_id"]),
   };
+}
+
+/**
+ * What a failed connection attempt says, in words naming the address the driver tried (which
+ * may differ from what was configured: `localhost` resolves to 127.0.0.1 or ::1); `undefined`
+ * when the error is not one of those.
+ */
+export function describeConnectFailure(error: unknown): string | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const { code, address, port, hostname } = error as { code?: unknown; address?: unknown; port?: unknown; hostname?: unknown };
+  const where = typeof address === "string" ? `${address.includes(":") ? `[${address}]` : address}${port === undefined ? "" : `:${String(port)}`}` : "the server";
+  switch (code) {
+    case "ECONNREFUSED":
+      return `connection refused to ${where} (is the database server running and listening there?)`;
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return `no such host ${typeof hostname === "string" ? hostname : "(unknown)"}`;
+    case "ETIMEDOUT":
+      return `connection to ${where} timed out`;
+    case "EHOSTUNREACH":
+    case "ENETUNREACH":
+      return `${where} is unreachable`;
+    default:
+      return undefined;
+  }
 }

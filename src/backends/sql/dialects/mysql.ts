@@ -1,4 +1,4 @@
-import { memoize, prosodyIndexes, prosodyTables, type Dialect, type PresentSchema } from "./dialect.js";
+import { describeConnectFailure, memoize, prosodyIndexes, prosodyTables, type Dialect, type PresentSchema } from "./dialect.js";
 
 const TABLES = "('prosody', 'prosodyarchive')";
 const CHARSET = "utf8mb4";
@@ -31,8 +31,7 @@ function upgrades(present: PresentSchema): string[] {
   if (present.indexes.get("prosodyarchive_index")?.unique) {
     out.push('ALTER TABLE "prosodyarchive" DROP INDEX "prosodyarchive_index"', mysqlDialect.schema.indexes.prosodyarchive_index.sql);
   }
-  for (const c of present.columns) {
-    if (c.charset === null || (c.charset === CHARSET && c.collation === COLLATION)) continue;
+  for (const c of relabelled(present)) {
     const type = c.table === "prosody" && c.column === "value" ? "MEDIUMTEXT" : c.type;
     // Through BLOB, so the bytes are kept and only relabelled, as Prosody's upgrade does.
     out.push(
@@ -41,6 +40,22 @@ function upgrades(present: PresentSchema): string[] {
     );
   }
   return out;
+}
+
+/** Columns whose character set Prosody's upgrade relabels to utf8mb4. */
+function relabelled(present: PresentSchema): PresentSchema["columns"] {
+  return present.columns.filter((c) => !(c.charset === null || (c.charset === CHARSET && c.collation === COLLATION)));
+}
+
+/**
+ * The relabelling keeps the bytes and calls them UTF-8; bytes that are not valid UTF-8 would make
+ * the second ALTER fail after the first left the column a BLOB. Count such rows first.
+ */
+function upgradeChecks(present: PresentSchema): Array<{ sql: string; problem: string }> {
+  return relabelled(present).map((c) => ({
+    sql: `SELECT COUNT(*) FROM "${c.table}" WHERE CAST(CONVERT(CAST("${c.column}" AS BINARY) USING ${CHARSET}) AS BINARY) <> CAST("${c.column}" AS BINARY)`,
+    problem: `${c.table}.${c.column} (${c.charset}) holds bytes that are not UTF-8, which the conversion to ${CHARSET} would stop at`,
+  }));
 }
 
 /** MySQL and MariaDB through `mysql2`: utf8mb4 tables, MEDIUMTEXT values, 20-character index prefixes. */
@@ -64,6 +79,7 @@ export const mysqlDialect: Dialect = {
     // indexes are never created (the error is ignored); here they are, without the prefix.
     indexes: prosodyIndexes((names) => names.map((n) => (n === "when" || n === "sort_id" ? `"${n}"` : `"${n}"(20)`)).join(", "), "INDEX", false),
     upgrades,
+    upgradeChecks,
   },
   probe: {
     tables: `SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN ${TABLES}`,
@@ -90,7 +106,10 @@ export const mysqlDialect: Dialect = {
     const c = field(error, "code");
     return field(error, "fatal") === true || (typeof c === "string" && LOST_CODES.has(c));
   },
+  isMissingDatabase: (error) => field(error, "errno") === 1049,
   describeError(error) {
+    const connect = describeConnectFailure(error);
+    if (connect !== undefined) return connect;
     const message = error instanceof Error ? error.message : String(error);
     const errno = field(error, "errno");
     if (errno === 1290 || errno === 1836) return `the database is read-only (${message})`;

@@ -1,4 +1,4 @@
-import { memoize, numberedPlaceholders, prosodyIndexes, prosodyTables, type Dialect } from "./dialect.js";
+import { describeConnectFailure, memoize, numberedPlaceholders, prosodyIndexes, prosodyTables, type Dialect } from "./dialect.js";
 
 const TABLES = "('prosody', 'prosodyarchive')";
 // serialization_failure, deadlock_detected, lock_not_available (lock_timeout).
@@ -48,7 +48,10 @@ export const postgresDialect: Dialect = {
     const message = error instanceof Error ? error.message : "";
     return /Connection terminated|connection is closed|Client has encountered a connection error|not queryable/i.test(message);
   },
+  isMissingDatabase: (error) => code(error) === "3D000",
   describeError(error) {
+    const connect = describeConnectFailure(error);
+    if (connect !== undefined) return connect;
     const message = error instanceof Error ? error.message : String(error);
     const c = code(error);
     if (c === "25006") return `the database is read-only (${message})`;

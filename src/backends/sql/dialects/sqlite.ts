@@ -41,6 +41,7 @@ export const sqliteDialect: Dialect = {
   isConnectionLost: () => false,
   // Another process held the write lock for longer than the busy timeout.
   isTransient: (error) => code(error).startsWith("SQLITE_BUSY"),
+  isMissingDatabase: () => false,
   describeError(error) {
     const message = error instanceof Error ? error.message : String(error);
     const c = code(error);
