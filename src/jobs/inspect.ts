@@ -77,3 +77,24 @@ export async function listHosts(source: DataSource, selection: Selection = {}): 
   }
   return [...hosts].map(([host, e]) => ({ host, stores: e.stores, users: e.users.size, items: e.items }));
 }
+
+/** How a name compares when only case or Unicode compatibility forms differ (what nodeprep and nameprep fold). */
+const loose = (name: string) => name.normalize("NFKC").toLowerCase();
+
+/**
+ * For a lookup that found nothing: the hosts, and users of that store, whose names differ from
+ * the ones asked for only by case or preparation (`Alice` for `alice`, a full-width letter), so
+ * the command line can say what was probably meant.
+ */
+export async function similarNames(source: DataSource, host: string, store: string, user: User): Promise<{ hosts: string[]; users: string[] }> {
+  const refs = await discoverStores(source);
+  const hosts = [...new Set(refs.map((ref) => ref.host))].filter((h) => h !== host && loose(h) === loose(host));
+  const users = new Set<string>();
+  if (user !== null) {
+    for (const ref of refs) {
+      if (ref.store !== store || (ref.host !== host && !hosts.includes(ref.host))) continue;
+      for (const stored of await usersOf(source.manager, ref)) if (stored !== null && stored !== user && loose(stored) === loose(user)) users.add(stored);
+    }
+  }
+  return { hosts, users: [...users] };
+}

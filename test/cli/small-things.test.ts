@@ -47,3 +47,14 @@ test("the same source and target are found however they are spelled", async (t) 
     assert.match(result.stderr, /source and target are the same storage/);
   }
 });
+
+test("get hints at a user or host that differs only by case or preparation", async (t) => {
+  const dir = await tempDir(t);
+  await withSample({ storage: "internal", data_path: join(dir, "data") }, 2);
+  const from = `internal:${dir}/data`;
+  const user = await run(["get", "--from", from, "example.com", "roster", "Alice"]);
+  assert.equal(user.status, 0);
+  assert.match(user.stderr, /nothing stored for "Alice" in example\.com\/roster\nxmppstore: names differ only by case or preparation; did you mean user "alice"\?\n/);
+  const host = await run(["get", "--from", from, "EXAMPLE.com", "roster", "alice"]);
+  assert.match(host.stderr, /did you mean host "example\.com"\?/);
+});

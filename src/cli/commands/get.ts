@@ -1,5 +1,6 @@
 import { writeUserData } from "../../jobs/get.js";
 import { openForReading } from "../read-source.js";
+import { similarNames } from "../../jobs/inspect.js";
 import { parseArgs, UsageError, type ArgSpec } from "../args.js";
 import type { CliIO } from "../io.js";
 
@@ -42,7 +43,12 @@ export async function run(options: GetCliOptions, io: CliIO): Promise<number> {
   const source = await openForReading(options.from, io);
   try {
     const found = await writeUserData(source, options.host, options.store, options.user, io.out, { type: options.type });
-    if (!found) io.err(`xmppstore: nothing stored for ${options.user === null ? "host-wide data" : JSON.stringify(options.user)} in ${options.host}/${options.store}\n`);
+    if (!found) {
+      io.err(`xmppstore: nothing stored for ${options.user === null ? "host-wide data" : JSON.stringify(options.user)} in ${options.host}/${options.store}\n`);
+      const { hosts, users } = await similarNames(source, options.host, options.store, options.user);
+      const hints = [...hosts.map((h) => `host ${JSON.stringify(h)}`), ...users.map((u) => `user ${JSON.stringify(u)}`)];
+      if (hints.length > 0) io.err(`xmppstore: names differ only by case or preparation; did you mean ${hints.join(" or ")}?\n`);
+    }
     return 0;
   } finally {
     await source.manager.close();
