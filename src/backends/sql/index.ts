@@ -9,7 +9,7 @@ import { bulkWriter, type SqlBulkWriter } from "./bulk.js";
 import { rows, run, type SqlEngine } from "./connection.js";
 import { sqlKeyVal } from "./keyval.js";
 import { sqlKeyValPlus, sqlMap } from "./map.js";
-import { ensureSchema } from "./schema.js";
+import { KEY_INDEX, ensureSchema } from "./schema.js";
 import { checkText } from "./archive-checks.js";
 import { settingsKey, sqlSettings, type SqlSettings } from "./settings.js";
 import { ValueCodec } from "./values.js";
@@ -48,14 +48,24 @@ async function openEngine(settings: SqlSettings, context: BackendContext, wanted
   try {
     const { version, statements } = await ensureSchema(engine, wanted);
     for (const sql of statements) context.logger.info(`[${context.name}] ${engine.label}: ${sql}`);
-    if (wanted !== undefined && wanted !== version) {
-      context.logger.warn(`[${context.name}] ${engine.label}: the schema is Prosody ${version}'s, so its forms are written (prosody_version says ${wanted})`);
-    }
     return { engine, version, close: () => engine.close() };
   } catch (error) {
     await engine.close().catch(() => {});
     throw error;
   }
+}
+
+/**
+ * The schema decides which Prosody's forms are written (README, "Prosody 0.12 or 13"); a host
+ * whose `prosody_version` says otherwise is told so, once per host, as every host sharing the
+ * database may say something else.
+ */
+function warnIfContradicted(context: BackendContext, engine: SqlEngine, schema: ProsodyVersion, option: ProsodyVersion | undefined): void {
+  if (option === undefined || option === schema) return;
+  context.logger.warn(
+    `[${context.name}] ${engine.label}: ${context.host} has prosody_version = "${option}", but the database has Prosody ${schema}'s schema ` +
+      `(${KEY_INDEX[schema]}), so Prosody ${schema}'s forms are written; the schema wins`,
+  );
 }
 
 /**
@@ -69,6 +79,7 @@ export const createSqlBackend: BackendFactory = async (options: HostOptions, con
     () => openEngine(settings, context, prosodyVersionOf(options)),
     (opened) => opened.close(),
   );
+  warnIfContradicted(context, engine, version, prosodyVersionOf(options));
   // New archive ids in the form of the Prosody that shares the database.
   const newId = version === "13" ? () => uuidV7Id() : uuidId;
   const codec = new ValueCodec(engine.dialect, engine.label);
