@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
-import { SQL_DRIVERS, type Backend, type BackendContext, type BackendFactory, type DiscoveredStore, type HostOptions, type ProsodyVersion } from "../../contracts/index.js";
+import { SQL_DRIVERS, type Backend, type BackendCaps, type BackendContext, type BackendFactory, type DiscoveredStore, type HostOptions, type ProsodyVersion } from "../../contracts/index.js";
 import { storageError } from "../../errors.js";
 import { uuidId, uuidV7Id } from "../../archive/ids.js";
 import { prosodyVersionOf } from "../../contracts/prosody-version.js";
@@ -86,15 +86,16 @@ export const createSqlBackend: BackendFactory = async (options: HostOptions, con
   const quota = options.storage_archive_item_limit;
   checkText(engine.dialect, engine.label, "host name", context.host);
   const upsert = version === "13" && engine.dialect.upsert;
-  const scope = (store: string) => ({ engine, codec, host: context.host, store: checkText(engine.dialect, engine.label, "store name", store), upsert });
+  const caps: BackendCaps = {
+    stores: ["keyval", "map", "keyval+", "archive"],
+    persistent: settings.database !== ":memory:",
+    byteStrings: SQL_DRIVERS[settings.driver].byteStrings,
+  };
+  const scope = (store: string) => ({ caps, engine, codec, host: context.host, store: checkText(engine.dialect, engine.label, "store name", store), upsert });
   const host = context.host;
 
   return {
-    caps: {
-      stores: ["keyval", "map", "keyval+", "archive"],
-      persistent: settings.database !== ":memory:",
-      byteStrings: SQL_DRIVERS[settings.driver].byteStrings,
-    },
+    caps,
     engine,
     schemaVersion: version,
     ...bulkWriter(engine, codec, host, newId),
