@@ -16,11 +16,13 @@ export {
   type ArchiveItem,
   type ArchiveResult,
   type ArchiveCaps,
+  type KeyValCaps,
+  type MapCaps,
   type ArchiveSummary,
   type AnyStore,
   type Logger,
 } from "./contracts/index.js";
-export type { Backend, BackendFactory, BackendContext, SharedResources, DiscoveredStore } from "./contracts/index.js";
+export { storeCaps, type Backend, type BackendCaps, type BackendStore, type BackendFactory, type BackendContext, type SharedResources, type DiscoveredStore } from "./contracts/index.js";
 export {
   LuaTable,
   valuesEqual,

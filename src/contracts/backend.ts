@@ -1,4 +1,4 @@
-import type { AnyStore, Logger, StoreType } from "./stores.js";
+import type { AnyStore, KeyValCaps, KeyValPlusStore, KeyValStore, Logger, MapCaps, MapStore, StoreType } from "./stores.js";
 import type { HostOptions } from "./options.js";
 
 /**
@@ -27,16 +27,13 @@ export interface DiscoveredStore {
 
 /**
  * What a backend can do, as data. The manager reads `stores` to compose what a backend lacks (a
- * map, and Prosody's keyval+, over its keyval stores); the conformance suite reads all of it to
- * decide which cases apply.
+ * map, and Prosody's keyval+, over its keyval stores) and the rest to give the stores of a
+ * backend that sets no store caps theirs; each store carries its own `caps` (see
+ * {@link storeCaps}), which the conformance suite reads to decide which cases apply.
  */
-export interface BackendCaps {
-  /** Store types `open` serves itself. */
+export interface BackendCaps extends KeyValCaps {
+  /** Store types `open` serves itself (their stores' `caps` say `native: true`). */
   readonly stores: readonly StoreType[];
-  /** Data outlives the manager (a new manager on the same configuration finds it). */
-  readonly persistent: boolean;
-  /** Strings that are not valid UTF-8 are kept byte for byte (SQLite and files do; PostgreSQL and MySQL text columns do not). */
-  readonly byteStrings: boolean;
 }
 
 /** Assumed for a backend that states no `caps` (a plugin): keyval and archive stores of its own. */
@@ -47,6 +44,23 @@ export const DEFAULT_BACKEND_CAPS: BackendCaps = Object.freeze({
 });
 
 /**
+ * The `caps` of a keyval-shaped store of a backend with `caps`: `native` (map, keyval+) says
+ * whether the backend serves that type itself or the manager composed it.
+ */
+export function storeCaps(caps: KeyValCaps): KeyValCaps;
+export function storeCaps(caps: KeyValCaps, native: boolean): MapCaps;
+export function storeCaps(caps: KeyValCaps, native?: boolean): KeyValCaps | MapCaps {
+  const { persistent, byteStrings } = caps;
+  return Object.freeze(native === undefined ? { persistent, byteStrings } : { persistent, byteStrings, native });
+}
+
+/**
+ * What `open` returns: a store, whose `caps` a plugin's keyval, map or keyval+ store may leave
+ * out (the manager then gives it its backend's, see {@link storeCaps}); built-in stores set them.
+ */
+export type BackendStore = AnyStore | Omit<KeyValStore, "caps"> | Omit<MapStore, "caps"> | Omit<KeyValPlusStore, "caps">;
+
+/**
  * A storage backend for one host. `open` is only asked for the store types `caps.stores` names;
  * the manager composes the others it can (a map over keyval) and refuses the rest with
  * `unsupported-store`. Stores receive arguments the manager has already validated.
@@ -54,7 +68,7 @@ export const DEFAULT_BACKEND_CAPS: BackendCaps = Object.freeze({
 export interface Backend {
   /** What this backend can do; {@link DEFAULT_BACKEND_CAPS} when absent. */
   readonly caps?: BackendCaps;
-  open(store: string, type: StoreType): AnyStore | Promise<AnyStore>;
+  open(store: string, type: StoreType): BackendStore | Promise<BackendStore>;
   /** Deletes everything this backend holds for `user` on its host. */
   purge?(user: string): Promise<void>;
   /** Every host and store with data in this backend's space (not only this host's). */

@@ -5,3 +5,4 @@ export * from "./backend.js";
 export type * from "./options.js";
 export type * from "./config.js";
 export * from "./sql-drivers.js";
+export * from "./prosody-version.js";

@@ -10,7 +10,26 @@ export type StoreType = "keyval" | "map" | "keyval+" | "archive";
 export const REMOVE: unique symbol = Symbol.for("xmppstore.remove");
 export type Remove = typeof REMOVE;
 
+/** What a keyval-shaped store (keyval, map, keyval+) can do, as data: its `caps`. */
+export interface KeyValCaps {
+  /** Data outlives the manager (a new manager on the same configuration finds it). */
+  readonly persistent: boolean;
+  /** Strings that are not valid UTF-8 are kept byte for byte (SQLite and files do; PostgreSQL and MySQL text columns do not). */
+  readonly byteStrings: boolean;
+}
+
+/** A map or keyval+ store's `caps`: also whether its backend writes it key by key. */
+export interface MapCaps extends KeyValCaps {
+  /**
+   * `true`: the backend serves this store type itself. `false`: the manager composed it over the
+   * backend's keyval store, so every write reads and rewrites the user's whole value, and writes
+   * to one user that overlap in time can lose each other's keys (as in Prosody's own fallback).
+   */
+  readonly native: boolean;
+}
+
 export interface KeyValStore {
+  readonly caps: KeyValCaps;
   /** The user's data, or `undefined` when nothing is stored. */
   get(user: User): Promise<Value | undefined>;
   /** Replaces the user's data; `undefined`, `null` or an empty table deletes it. */
@@ -20,6 +39,7 @@ export interface KeyValStore {
 }
 
 export interface MapStore {
+  readonly caps: MapCaps;
   get(user: User, key: string): Promise<Value | undefined>;
   /** `undefined` (or `null`) deletes the key. */
   set(user: User, key: string, value: Value | undefined | null): Promise<void>;
@@ -32,6 +52,7 @@ export interface MapStore {
 
 /** Prosody's "keyval+": a keyval store that can also be addressed key by key. */
 export interface KeyValPlusStore {
+  readonly caps: MapCaps;
   get(user: User): Promise<Value | undefined>;
   set(user: User, data: Value | undefined | null): Promise<void>;
   items(): AsyncIterable<string>;

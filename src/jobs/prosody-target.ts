@@ -3,9 +3,6 @@ import { prosodyVersionOf } from "../contracts/prosody-version.js";
 import { unguardedBackend } from "../manager/manager.js";
 import type { DataSource } from "./data-source.js";
 
-/** The versions `migrate --target-version` accepts. */
-export const PROSODY_VERSIONS: readonly ProsodyVersion[] = ["0.12", "13"];
-
 /**
  * Which Prosody a migration target serves for `store` on `host`, by the rule every backend
  * follows (README, "Prosody 0.12 or 13"): an SQL database's schema decides (13's

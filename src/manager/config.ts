@@ -1,6 +1,6 @@
 import { storageError } from "../errors.js";
 import { checkOptionNames } from "./option-names.js";
-import { SQL_DRIVERS, SQL_DRIVER_NAMES, isSqlDriver, type BackendFactory, type HostOptions, type Logger } from "../contracts/index.js";
+import { PROSODY_VERSIONS, SQL_DRIVERS, SQL_DRIVER_NAMES, isProsodyVersion, isSqlDriver, type BackendFactory, type HostOptions, type Logger } from "../contracts/index.js";
 
 const BACKEND_NAME = /^[A-Za-z0-9_.-]+$/;
 
@@ -19,8 +19,9 @@ function checkBackendName(name: unknown, where: string): void {
 
 function checkHostOptions(options: Record<string, unknown>, where: string): void {
   const { data_path, storage, default_storage, sql, storage_archive_item_limit, prosody_version } = options;
-  if (prosody_version !== undefined && prosody_version !== "0.12" && prosody_version !== "13") {
-    throw storageError("invalid-input", `${where}prosody_version must be "0.12" or "13", got ${JSON.stringify(prosody_version)}`, CONFIG);
+  if (prosody_version !== undefined && !isProsodyVersion(prosody_version)) {
+    const allowed = PROSODY_VERSIONS.map((version) => JSON.stringify(version)).join(" or ");
+    throw storageError("invalid-input", `${where}prosody_version must be ${allowed}, got ${JSON.stringify(prosody_version)}`, CONFIG);
   }
   if (data_path !== undefined && (typeof data_path !== "string" || data_path === "")) {
     throw storageError("invalid-input", `${where}data_path must be a non-empty string`, CONFIG);

@@ -5,8 +5,10 @@ import type {
   ArchiveQuery,
   ArchiveResult,
   ArchiveStore,
+  KeyValCaps,
   KeyValPlusStore,
   KeyValStore,
+  MapCaps,
   MapStore,
   Remove,
   User,
@@ -72,8 +74,10 @@ function checkKeyValues(values: unknown): Record<string, Value | Remove> {
   return out;
 }
 
-export function guardKeyVal(inner: KeyValStore, label: GuardLabel): KeyValStore {
+/** The guards keep a store's caps; `caps` stands in where a plugin's store has none. */
+export function guardKeyVal(inner: KeyValStore, label: GuardLabel, caps: KeyValCaps = inner.caps): KeyValStore {
   return {
+    caps,
     get: (user) => call(label, "get", () => (checkUser(user), inner.get(user))),
     set: (user, data) =>
       call(label, "set", () => {
@@ -84,8 +88,9 @@ export function guardKeyVal(inner: KeyValStore, label: GuardLabel): KeyValStore 
   };
 }
 
-export function guardMap(inner: MapStore, label: GuardLabel): MapStore {
+export function guardMap(inner: MapStore, label: GuardLabel, caps: MapCaps = inner.caps): MapStore {
   return {
+    caps,
     remove: REMOVE,
     get: (user, key) => call(label, "get", () => (checkUser(user), checkKey(key), inner.get(user, key))),
     set: (user, key, value) =>
@@ -100,8 +105,9 @@ export function guardMap(inner: MapStore, label: GuardLabel): MapStore {
   };
 }
 
-export function guardKeyValPlus(inner: KeyValPlusStore, label: GuardLabel): KeyValPlusStore {
+export function guardKeyValPlus(inner: KeyValPlusStore, label: GuardLabel, caps: MapCaps = inner.caps): KeyValPlusStore {
   return {
+    caps,
     remove: REMOVE,
     get: (user) => call(label, "get", () => (checkUser(user), inner.get(user))),
     set: (user, data) => call(label, "set", () => (checkUser(user), inner.set(user, dataOrDelete(data, "data")))),

@@ -1,6 +1,6 @@
 import { StorageError, toStorageError, storageError } from "../errors.js";
-import { DEFAULT_BACKEND_CAPS, type Backend, type BackendContext, type StorageConfig } from "../contracts/index.js";
-import type { AnyStore, ArchiveStore, KeyValPlusStore, KeyValStore, Logger, MapStore, StoreByType, StoreType, User } from "../contracts/index.js";
+import { DEFAULT_BACKEND_CAPS, storeCaps, type Backend, type BackendStore, type BackendContext, type StorageConfig } from "../contracts/index.js";
+import type { AnyStore, ArchiveStore, KeyValCaps, MapCaps, KeyValPlusStore, KeyValStore, Logger, MapStore, StoreByType, StoreType, User } from "../contracts/index.js";
 import { ResolvedConfig } from "./config.js";
 import { guardArchive, guardKeyVal, guardKeyValPlus, guardMap, type GuardLabel } from "./guard.js";
 import { keyValPlus, mapOverKeyVal } from "./map-shim.js";
@@ -167,7 +167,7 @@ export class CoreManager {
     }
   }
 
-  async #rawOpen(backend: Backend, label: GuardLabel, type: StoreType): Promise<AnyStore> {
+  async #rawOpen(backend: Backend, label: GuardLabel, type: StoreType): Promise<BackendStore> {
     try {
       return await backend.open(label.store, type);
     } catch (error) {
@@ -178,28 +178,37 @@ export class CoreManager {
   async #openStore(host: string, store: string, type: StoreType, name: string): Promise<AnyStore> {
     const backend = await this.#backend(name, host);
     const label: GuardLabel = { backend: name, host, store };
-    const native = (backend.caps ?? DEFAULT_BACKEND_CAPS).stores;
+    const backendCaps = backend.caps ?? DEFAULT_BACKEND_CAPS;
+    const native = backendCaps.stores;
+    // A plugin's stores may carry no caps: theirs are then the backend's.
+    const capsOf = (raw: BackendStore): KeyValCaps => (raw as { caps?: KeyValCaps }).caps ?? storeCaps(backendCaps);
+    const mapCapsOf = (raw: BackendStore): MapCaps => ({ native: true, ...capsOf(raw) });
     const openMap = async (): Promise<MapStore> => {
       if (native.includes("map")) return (await this.#rawOpen(backend, label, "map")) as MapStore;
       this.#logger.debug(`${name} has no map stores; using a map over keyval for ${host}/${store}`);
-      return mapOverKeyVal((await this.#rawOpen(backend, label, "keyval")) as KeyValStore);
+      const keyval = await this.#rawOpen(backend, label, "keyval");
+      return mapOverKeyVal(keyval as KeyValStore, capsOf(keyval));
     };
     if ((type === "keyval" || type === "archive") && !native.includes(type)) {
       throw storageError("unsupported-store", `no ${type} stores`, { backend: name });
     }
     let opened: AnyStore;
     switch (type) {
-      case "keyval":
-        opened = guardKeyVal((await this.#rawOpen(backend, label, type)) as KeyValStore, label);
+      case "keyval": {
+        const raw = await this.#rawOpen(backend, label, type);
+        opened = guardKeyVal(raw as KeyValStore, label, capsOf(raw));
         break;
-      case "map":
-        opened = guardMap(await openMap(), label);
+      }
+      case "map": {
+        const map = await openMap();
+        opened = guardMap(map, label, mapCapsOf(map));
         break;
+      }
       case "keyval+": {
         const plus = native.includes("keyval+")
           ? ((await this.#rawOpen(backend, label, type)) as KeyValPlusStore)
-          : keyValPlus((await this.#rawOpen(backend, label, "keyval")) as KeyValStore, await openMap());
-        opened = guardKeyValPlus(plus, label);
+          : await this.#rawOpen(backend, label, "keyval").then(async (keyval) => keyValPlus(keyval as KeyValStore, await openMap(), capsOf(keyval)));
+        opened = guardKeyValPlus(plus, label, mapCapsOf(plus));
         break;
       }
       case "archive":

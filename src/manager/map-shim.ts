@@ -1,5 +1,5 @@
 import { LuaTable, emptyDictionary, isTable, tableFromPairs, tableGet, tablePairs, type Value } from "../values/index.js";
-import { REMOVE, type KeyValPlusStore, type KeyValStore, type MapStore, type Remove, type User } from "../contracts/index.js";
+import { REMOVE, storeCaps, type KeyValCaps, type KeyValPlusStore, type KeyValStore, type MapStore, type Remove, type User } from "../contracts/index.js";
 
 function asTable(data: Value | undefined): LuaTable {
   return new LuaTable(data !== undefined && isTable(data) ? tablePairs(data) : []);
@@ -11,9 +11,10 @@ function stored(table: LuaTable): Value | undefined {
 
 /**
  * A map store over a keyval store, for backends without native map support (as Prosody's
- * storagemanager does): every write reads, changes and rewrites the user's whole value.
+ * storagemanager does): every write reads, changes and rewrites the user's whole value, which
+ * its caps say (`native: false`). `keyvalCaps` stands in for a plugin store's missing caps.
  */
-export function mapOverKeyVal(keyval: KeyValStore): MapStore {
+export function mapOverKeyVal(keyval: KeyValStore, keyvalCaps: KeyValCaps = keyval.caps): MapStore {
   async function update(user: User, change: (table: LuaTable) => void): Promise<void> {
     const table = asTable(await keyval.get(user));
     change(table);
@@ -21,6 +22,7 @@ export function mapOverKeyVal(keyval: KeyValStore): MapStore {
   }
 
   return {
+    caps: storeCaps(keyvalCaps, false),
     remove: REMOVE,
     async get(user, key) {
       const data = await keyval.get(user);
@@ -56,9 +58,13 @@ export function mapOverKeyVal(keyval: KeyValStore): MapStore {
   };
 }
 
-/** Prosody's "keyval+" composed from a keyval store and a map store over the same data. */
-export function keyValPlus(keyval: KeyValStore, map: MapStore): KeyValPlusStore {
+/**
+ * Prosody's "keyval+" composed from a keyval store and a map store over the same data (so not
+ * native, whatever the map is). `keyvalCaps` stands in for a plugin store's missing caps.
+ */
+export function keyValPlus(keyval: KeyValStore, map: MapStore, keyvalCaps: KeyValCaps = keyval.caps): KeyValPlusStore {
   return {
+    caps: storeCaps(keyvalCaps, false),
     remove: REMOVE,
     get: (user: User) => keyval.get(user),
     set: (user: User, data: Value | undefined | null) => keyval.set(user, data),

@@ -2,8 +2,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { it as nodeIt } from "node:test";
 import { StorageManager } from "../../src/stores/storage-manager.js";
-import { DEFAULT_BACKEND_CAPS, type BackendCaps, type StorageConfig } from "../../src/contracts/index.js";
-import { unguardedBackend } from "../../src/manager/manager.js";
+import type { KeyValCaps, StorageConfig } from "../../src/contracts/index.js";
 import { StorageError, type StorageCondition } from "../../src/errors.js";
 import { valuesEqual, type Value } from "../../src/values/index.js";
 
@@ -23,8 +22,8 @@ export interface TestEnv {
   sm: StorageManager;
   host: string;
   config: StorageConfig;
-  /** What the backend under test says it can do; cases that depend on it read it here. */
-  caps: BackendCaps;
+  /** What the backend's keyval stores say they can do (their `caps`); cases that depend on it read it here. */
+  caps: KeyValCaps;
   /** A fresh user name, unique to this test. */
   user(prefix?: string): string;
   /** Closes the manager and opens a new one on the same configuration. */
@@ -44,7 +43,7 @@ export async function withEnv(
   const config = { ...(await target.makeConfig()), ...extra };
   let sm = new StorageManager(config);
   const host = `${randomName("host")}.example`;
-  const caps = (await unguardedBackend(sm, host, "roster")).backend.caps ?? DEFAULT_BACKEND_CAPS;
+  const { caps } = await sm.open(host, "roster");
   const env: TestEnv = {
     get sm() {
       return sm;

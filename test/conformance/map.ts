@@ -123,6 +123,34 @@ export function mapTests(target: ConformanceTarget): void {
       }));
   });
 
+  describe("caps of keyval, map and keyval+ stores", () => {
+    it(target, "every keyval-shaped store states its caps, the same persistence and byte strings on each", () =>
+      withEnv(target, async ({ sm, host, caps }) => {
+        for (const type of ["keyval", "map", "keyval+"] as const) {
+          const store = await sm.open(host, "private", type);
+          assert.equal(store.caps.persistent, caps.persistent, `${type}: persistent`);
+          assert.equal(store.caps.byteStrings, caps.byteStrings, `${type}: byteStrings`);
+          if (type !== "keyval") assert.equal(typeof (store.caps as { native?: unknown }).native, "boolean", `${type}: native`);
+        }
+      }));
+
+    it(target, "a native map or keyval+ store loses no key written at once to one user (a composed one may, as Prosody's)", () =>
+      withEnv(target, async ({ sm, host, user }) => {
+        const keys = Array.from({ length: 12 }, (_, i) => `k${i}`);
+        const map = await sm.open(host, "private", "map");
+        const plus = await sm.open(host, "pep", "keyval+");
+        const [a, b] = [user("a"), user("b")];
+        const cases = [
+          { native: map.caps.native, write: (key: string) => map.set(a, key, key), read: async () => (await sm.open(host, "private")).get(a) },
+          { native: plus.caps.native, write: (key: string) => plus.setKey(b, key, key), read: () => plus.get(b) },
+        ].filter((c) => c.native);
+        for (const c of cases) {
+          await Promise.all(keys.map((key) => c.write(key)));
+          assertValue(await c.read(), Object.fromEntries(keys.map((key) => [key, key])));
+        }
+      }));
+  });
+
   describe("keyval+ stores", () => {
     it(target, "works as keyval and key by key", () =>
       withEnv(target, async ({ sm, host, user }) => {

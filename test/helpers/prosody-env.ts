@@ -75,7 +75,7 @@ export async function prosodyTempDir(prefix = "xs-prosody-"): Promise<string> {
   return mkdtemp(join(base, prefix));
 }
 
-async function withPostgres<T>(database: string, fn: (client: import("pg").Client) => Promise<T>): Promise<T> {
+export async function withPostgres<T>(database: string, fn: (client: import("pg").Client) => Promise<T>): Promise<T> {
   const { default: pg } = await import("pg");
   const client = new pg.Client({ host: POSTGRES.host, port: POSTGRES.port, user: POSTGRES.username, password: POSTGRES.password, database, connectionTimeoutMillis: 3000 });
   await client.connect();
@@ -86,7 +86,7 @@ async function withPostgres<T>(database: string, fn: (client: import("pg").Clien
   }
 }
 
-async function withMysql<T>(fn: (conn: import("mysql2/promise").Connection) => Promise<T>): Promise<T> {
+export async function withMysql<T>(fn: (conn: import("mysql2/promise").Connection) => Promise<T>): Promise<T> {
   const mysql = await import("mysql2/promise");
   const conn = await mysql.createConnection({ host: MYSQL.host, port: MYSQL.port, user: MYSQL.username, password: MYSQL.password, connectTimeout: 3000 });
   try {

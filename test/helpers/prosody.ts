@@ -38,13 +38,13 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { commandWorks } from "./services.js";
-import type { SqlOptions } from "../../src/contracts/index.js";
+import type { ProsodyVersion, SqlOptions } from "../../src/contracts/index.js";
 
 export const LUA = "/usr/bin/lua5.4";
 
-/** The Prosody versions the interop tests run against: Debian's 0.12.3 and a built 13.0.1. */
-export type ProsodyVersion = "0.12" | "13";
-export const PROSODY_VERSIONS: readonly ProsodyVersion[] = ["0.12", "13"];
+/** The Prosody versions the interop tests run against (Debian's 0.12.3 and a built 13.0.1): those xmppstore writes. */
+export { PROSODY_VERSIONS } from "../../src/contracts/index.js";
+export type { ProsodyVersion } from "../../src/contracts/index.js";
 
 /** Where each version's Lua sources are (13: a source-tree build by /work/shared/prosody13/build.sh). */
 export function prosodySourceDir(version: ProsodyVersion): string {

@@ -12,7 +12,7 @@ import { Element } from "ltx";
 import { StorageManager } from "../../src/stores/storage-manager.js";
 import { UUID_V7, uuidV7Id } from "../../src/archive/ids.js";
 import { collect } from "../conformance/index.js";
-import { LUA, ProsodyBatch, prosodyProcessEnv } from "../helpers/prosody.js";
+import { LUA, PROSODY_VERSIONS, ProsodyBatch, prosodyProcessEnv } from "../helpers/prosody.js";
 import { prosodyEnvForTest, type ProsodyEnv, type ProsodyEnvKind } from "../helpers/prosody-env.js";
 
 const HOST = "example.com";
@@ -189,7 +189,7 @@ function rowidOf(file: string, key: string): number | undefined {
 }
 
 describe("Prosody 13's map writes and sqlite_tune (SQLite)", () => {
-  for (const version of ["0.12", "13"] as const) {
+  for (const version of PROSODY_VERSIONS) {
     test(`map keys are written ${version === "13" ? "as UPSERTs, in place, on 13's schema" : "by DELETE + INSERT on 0.12's schema"}, as Prosody ${version} writes them`, async (t) => {
       const env = await prosodyEnvForTest(t, "sqlite", [HOST], version);
       if (!env) return;

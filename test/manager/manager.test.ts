@@ -104,7 +104,36 @@ describe("storage manager", () => {
     assert.deepEqual(await plus.get("alice"), { node: { x: 1 } });
     await rejectsWith(sm.open("h", "archive", "archive"), "unsupported-store", /\[kvonly\] no archive stores/);
     assert.deepEqual(new Set(counter.asked), new Set(["keyval"]));
+    // The composed stores say so in their caps; the rest comes from the keyval store's.
+    assert.deepEqual({ ...map.caps }, { persistent: false, byteStrings: true, native: false });
+    assert.deepEqual({ ...plus.caps }, { persistent: false, byteStrings: true, native: false });
     await sm.close();
+  });
+
+  it("gives the stores of a plugin that sets no store caps its backend's, or the default ones", async () => {
+    const bare = (caps?: Backend["caps"]): BackendFactory => () => {
+      const data = new Map<string | null, unknown>();
+      return {
+        ...(caps ? { caps } : {}),
+        open: () => ({
+          get: async (user: string | null) => data.get(user) as never,
+          set: async (user: string | null, value: unknown) => void data.set(user, value),
+          users: async function* () {},
+        }),
+      };
+    };
+    const sm = new StorageManager({
+      storage: { roster: "stated", vcard: "silent" },
+      backends: { stated: bare({ stores: ["keyval", "map"], persistent: false, byteStrings: false }), silent: bare() },
+    });
+    try {
+      assert.deepEqual({ ...(await sm.open("h", "roster")).caps }, { persistent: false, byteStrings: false });
+      assert.deepEqual({ ...(await sm.open("h", "roster", "map")).caps }, { persistent: false, byteStrings: false, native: true });
+      assert.deepEqual({ ...(await sm.open("h", "vcard")).caps }, { persistent: true, byteStrings: true });
+      assert.deepEqual({ ...(await sm.open("h", "vcard", "keyval+")).caps }, { persistent: true, byteStrings: true, native: false });
+    } finally {
+      await sm.close();
+    }
   });
 
   it("purges a user from every backend the host uses", async () => {

@@ -1,6 +1,6 @@
 import { dirname } from "node:path";
 import { StorageError, storageError } from "../../errors.js";
-import type { Logger } from "../../contracts/index.js";
+import type { BackendCaps, Logger } from "../../contracts/index.js";
 import { checkDirs } from "./file-safety.js";
 import type { FileMutex } from "./file-mutex.js";
 import type { HostLayout } from "./paths.js";
@@ -9,6 +9,8 @@ import type { FileOwner } from "./file-safety.js";
 
 /** What the stores of one `internal` backend instance share. */
 export interface InternalContext {
+  /** The backend's caps, which its stores carry too. */
+  readonly caps: BackendCaps;
   readonly layout: HostLayout;
   /** fsync files and directories on every write (option `internal_durable`). */
   readonly durable: boolean;

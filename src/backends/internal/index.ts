@@ -2,7 +2,7 @@ import { uuidV7Id } from "../../archive/ids.js";
 import { prosodyVersionOf } from "../../contracts/prosody-version.js";
 import { IdSource } from "./ids.js";
 import { join } from "node:path";
-import type { Backend, BackendFactory } from "../../contracts/index.js";
+import type { Backend, BackendCaps, BackendFactory } from "../../contracts/index.js";
 import type { HostOptions } from "../../contracts/index.js";
 import { storageError } from "../../errors.js";
 import { internalArchive } from "./archive.js";
@@ -16,6 +16,9 @@ import { internalMap } from "./map.js";
 import { encodeChecked } from "./names.js";
 import { HostLayout } from "./paths.js";
 import { lockDataDir } from "./process-lock.js";
+
+/** Files outlive the process and keep any Lua string byte for byte. */
+const INTERNAL_CAPS: BackendCaps = { stores: ["keyval", "map", "archive"], persistent: true, byteStrings: true };
 
 /** Prosody's default `storage_archive_item_limit` for this backend. */
 const INTERNAL_ARCHIVE_LIMIT = 10000;
@@ -75,6 +78,7 @@ export const createInternalBackend: BackendFactory = (options, backendContext): 
   let contextP: Promise<InternalContext> | undefined;
   const context = () =>
     (contextP ??= Promise.all([mutexP, indexesP]).then(([mutex, indexes]) => ({
+      caps: INTERNAL_CAPS,
       layout,
       durable,
       owner,
@@ -88,7 +92,7 @@ export const createInternalBackend: BackendFactory = (options, backendContext): 
     })));
 
   return {
-    caps: { stores: ["keyval", "map", "archive"], persistent: true, byteStrings: true },
+    caps: INTERNAL_CAPS,
     async open(store, type) {
       layout.storeDir(store); // rejects a store name that cannot be a file name, before any use
       const ctx = await context();

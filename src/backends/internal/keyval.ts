@@ -1,6 +1,6 @@
 import type { Dirent } from "node:fs";
 import { StorageError, storageError } from "../../errors.js";
-import type { KeyValStore, User } from "../../contracts/index.js";
+import { storeCaps, type KeyValStore, type User } from "../../contracts/index.js";
 import type { Value } from "../../values/index.js";
 import { decodeDat, encodeDat } from "./codec.js";
 import { checkParents, writing, type InternalContext } from "./context.js";
@@ -75,6 +75,7 @@ export async function* usersWith(context: InternalContext, store: string, ext: "
 /** Prosody's keyval store: one `return <table>;` Lua file per user, replaced atomically on every set. */
 export function internalKeyVal(context: InternalContext, store: string): KeyValStore {
   return {
+    caps: storeCaps(context.caps),
     get: (user) => readDat(context, store, user),
     async set(user, data) {
       const file = context.layout.file(store, user, "dat");

@@ -1,4 +1,4 @@
-import { REMOVE, type MapStore, type Remove, type User } from "../../contracts/index.js";
+import { REMOVE, storeCaps, type MapStore, type Remove, type User } from "../../contracts/index.js";
 import { LuaTable, copyValue, emptyDictionary, isTable, tableFromPairs, tableGet, tablePairs, type Value } from "../../values/index.js";
 import { writing, type InternalContext } from "./context.js";
 import { readDat, usersWith, writeDat } from "./keyval.js";
@@ -25,6 +25,7 @@ export function internalMap(context: InternalContext, store: string): MapStore {
   }
 
   return {
+    caps: storeCaps(context.caps, true),
     remove: REMOVE,
     get: (user, key) => lookup(user, key),
     set: (user, key, value) =>

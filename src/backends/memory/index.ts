@@ -1,7 +1,7 @@
 import type { Backend, BackendFactory, DiscoveredStore } from "../../contracts/index.js";
 import { storageError } from "../../errors.js";
 import { memoryArchive, type ArchiveData } from "./archive.js";
-import { memoryKeyVal, memoryMap, type KeyValData } from "./keyval.js";
+import { MEMORY_CAPS, memoryKeyVal, memoryMap, type KeyValData } from "./keyval.js";
 
 /** Prosody's memory backend allows 1000 archive items per user unless configured. */
 const MEMORY_ARCHIVE_LIMIT = 1000;
@@ -18,7 +18,7 @@ export const createMemoryBackend: BackendFactory = (options, context): Backend =
   const archiveData = (store: string) => archives.get(store) ?? archives.set(store, new Map()).get(store)!;
 
   return {
-    caps: { stores: ["keyval", "map", "archive"], persistent: false, byteStrings: true },
+    caps: MEMORY_CAPS,
     open(store, type) {
       switch (type) {
         case "keyval":

@@ -1,5 +1,5 @@
 import { copyValue, emptyDictionary, isTable, tableFromPairs, tableGet, tablePairs, LuaTable, type Value } from "../../values/index.js";
-import { REMOVE, type KeyValStore, type MapStore, type Remove, type User } from "../../contracts/index.js";
+import { REMOVE, storeCaps, type BackendCaps, type KeyValStore, type MapStore, type Remove, type User } from "../../contracts/index.js";
 
 /** Host-wide data is kept under a key no user name can be (the manager rejects `""`). */
 export const HOST_WIDE = "";
@@ -10,8 +10,12 @@ function slot(user: User): string {
   return user ?? HOST_WIDE;
 }
 
+/** Everything stays in this process, and any string is kept as it is. */
+export const MEMORY_CAPS: BackendCaps = { stores: ["keyval", "map", "archive"], persistent: false, byteStrings: true };
+
 export function memoryKeyVal(data: KeyValData): KeyValStore {
   return {
+    caps: storeCaps(MEMORY_CAPS),
     async get(user) {
       const value = data.get(slot(user));
       return value === undefined ? undefined : copyValue(value);
@@ -41,6 +45,7 @@ export function memoryMap(data: KeyValData): MapStore {
     return current !== undefined && isTable(current) ? tableGet(current, key) : undefined;
   }
   return {
+    caps: storeCaps(MEMORY_CAPS, true),
     remove: REMOVE,
     async get(user, key) {
       const value = lookup(user, key);

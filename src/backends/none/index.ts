@@ -1,4 +1,4 @@
-import type { Backend, BackendFactory } from "../../contracts/index.js";
+import { storeCaps, type Backend, type BackendCaps, type BackendFactory } from "../../contracts/index.js";
 import { storageError } from "../../errors.js";
 import { REMOVE, type AnyStore, type ArchiveResult, type StoreType } from "../../contracts/index.js";
 
@@ -10,16 +10,19 @@ const refusing = async () => refuse();
 async function* nothing(): AsyncGenerator<never> {}
 const emptyResult = (total: boolean): ArchiveResult => (total ? { [Symbol.asyncIterator]: nothing, total: 0 } : { [Symbol.asyncIterator]: nothing });
 
+const CAPS: BackendCaps = { stores: ["keyval", "map", "keyval+", "archive"], persistent: false, byteStrings: true };
+
 /** Every store is empty and every write fails with `storage-disabled`, as Prosody's none backend. */
 function noneStore(type: StoreType): AnyStore {
   switch (type) {
     case "keyval":
       // Prosody's none backend answers an empty table rather than nil.
-      return { get: async () => ({}), set: refusing, users: nothing };
+      return { caps: storeCaps(CAPS), get: async () => ({}), set: refusing, users: nothing };
     case "map":
-      return { remove: REMOVE, get: async () => undefined, set: refusing, setKeys: refusing, getAll: async () => undefined, deleteAll: refusing };
+      return { caps: storeCaps(CAPS, true), remove: REMOVE, get: async () => undefined, set: refusing, setKeys: refusing, getAll: async () => undefined, deleteAll: refusing };
     case "keyval+":
       return {
+        caps: storeCaps(CAPS, true),
         remove: REMOVE,
         get: async () => ({}),
         set: refusing,
@@ -45,7 +48,7 @@ function noneStore(type: StoreType): AnyStore {
 }
 
 export const createNoneBackend: BackendFactory = (): Backend => ({
-  caps: { stores: ["keyval", "map", "keyval+", "archive"], persistent: false, byteStrings: true },
+  caps: CAPS,
   open: (_store, type) => noneStore(type),
   purge: async () => {},
 });

@@ -1,4 +1,4 @@
-import type { Backend, BackendFactory } from "../../contracts/index.js";
+import { storeCaps, type Backend, type BackendCaps, type BackendFactory } from "../../contracts/index.js";
 import { storageError } from "../../errors.js";
 import { REMOVE, type AnyStore, type StoreType } from "../../contracts/index.js";
 
@@ -11,15 +11,18 @@ function failingIterable(): AsyncIterable<never> {
   return { [Symbol.asyncIterator]: () => ({ next: failing }) };
 }
 
+const CAPS: BackendCaps = { stores: ["keyval", "map", "keyval+", "archive"], persistent: false, byteStrings: true };
+
 /** Every operation of every store fails with `storage-disabled`, as Prosody's null backend. */
 function nullStore(type: StoreType): AnyStore {
   switch (type) {
     case "keyval":
-      return { get: failing, set: failing, users: failingIterable };
+      return { caps: storeCaps(CAPS), get: failing, set: failing, users: failingIterable };
     case "map":
-      return { remove: REMOVE, get: failing, set: failing, setKeys: failing, getAll: failing, deleteAll: failing };
+      return { caps: storeCaps(CAPS, true), remove: REMOVE, get: failing, set: failing, setKeys: failing, getAll: failing, deleteAll: failing };
     case "keyval+":
       return {
+        caps: storeCaps(CAPS, true),
         remove: REMOVE,
         get: failing,
         set: failing,
@@ -45,7 +48,7 @@ function nullStore(type: StoreType): AnyStore {
 }
 
 export const createNullBackend: BackendFactory = (): Backend => ({
-  caps: { stores: ["keyval", "map", "keyval+", "archive"], persistent: false, byteStrings: true },
+  caps: CAPS,
   open: (_store, type) => nullStore(type),
 });
 

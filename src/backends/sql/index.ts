@@ -1,5 +1,5 @@
 import { dirname } from "node:path";
-import { SQL_DRIVERS, type Backend, type BackendContext, type BackendFactory, type DiscoveredStore, type HostOptions, type ProsodyVersion } from "../../contracts/index.js";
+import { SQL_DRIVERS, type Backend, type BackendCaps, type BackendContext, type BackendFactory, type DiscoveredStore, type HostOptions, type ProsodyVersion } from "../../contracts/index.js";
 import { StorageError, storageError } from "../../errors.js";
 import { makeDirs } from "../file-owner.js";
 import { uuidId, uuidV7Id } from "../../archive/ids.js";
@@ -9,7 +9,7 @@ import { bulkWriter, type SqlBulkWriter } from "./bulk.js";
 import { rows, run, type SqlEngine } from "./connection.js";
 import { sqlKeyVal } from "./keyval.js";
 import { sqlKeyValPlus, sqlMap } from "./map.js";
-import { ensureSchema } from "./schema.js";
+import { KEY_INDEX, ensureSchema } from "./schema.js";
 import { describeConnectFailure } from "./dialects/dialect.js";
 import { checkText } from "./archive-checks.js";
 import { settingsKey, sqlSettings, type SqlSettings } from "./settings.js";
@@ -49,9 +49,6 @@ async function openEngine(settings: SqlSettings, context: BackendContext, wanted
   try {
     const { version, statements } = await ensureSchema(engine, wanted, settings.readOnly);
     for (const sql of statements) context.logger.info(`[${context.name}] ${engine.label}: ${sql}`);
-    if (wanted !== undefined && wanted !== version) {
-      context.logger.warn(`[${context.name}] ${engine.label}: the schema is Prosody ${version}'s, so its forms are written (prosody_version says ${wanted})`);
-    }
     return { engine, version, close: () => engine.close() };
   } catch (error) {
     await engine.close().catch(() => {});
@@ -73,6 +70,19 @@ function explainOpenFailure(error: unknown, engine: SqlEngine, settings: SqlSett
 }
 
 /**
+ * The schema decides which Prosody's forms are written (README, "Prosody 0.12 or 13"); a host
+ * whose `prosody_version` says otherwise is told so, once per host, as every host sharing the
+ * database may say something else.
+ */
+function warnIfContradicted(context: BackendContext, engine: SqlEngine, schema: ProsodyVersion, option: ProsodyVersion | undefined): void {
+  if (option === undefined || option === schema) return;
+  context.logger.warn(
+    `[${context.name}] ${engine.label}: ${context.host} has prosody_version = "${option}", but the database has Prosody ${schema}'s schema ` +
+      `(${KEY_INDEX[schema]}), so Prosody ${schema}'s forms are written; the schema wins`,
+  );
+}
+
+/**
  * Prosody's `mod_storage_sql`: its tables, value encoding and semantics on SQLite, PostgreSQL
  * and MySQL/MariaDB. Hosts with the same `sql` settings share one connection (SQLite) or pool.
  */
@@ -83,21 +93,23 @@ export const createSqlBackend: BackendFactory = async (options: HostOptions, con
     () => openEngine(settings, context, prosodyVersionOf(options)),
     (opened) => opened.close(),
   );
+  warnIfContradicted(context, engine, version, prosodyVersionOf(options));
   // New archive ids in the form of the Prosody that shares the database.
   const newId = version === "13" ? () => uuidV7Id() : uuidId;
   const codec = new ValueCodec(engine.dialect, engine.label);
   const quota = options.storage_archive_item_limit;
   checkText(engine.dialect, engine.label, "host name", context.host);
   const upsert = version === "13" && engine.dialect.upsert;
-  const scope = (store: string) => ({ engine, codec, host: context.host, store: checkText(engine.dialect, engine.label, "store name", store), upsert });
+  const caps: BackendCaps = {
+    stores: ["keyval", "map", "keyval+", "archive"],
+    persistent: settings.database !== ":memory:",
+    byteStrings: SQL_DRIVERS[settings.driver].byteStrings,
+  };
+  const scope = (store: string) => ({ caps, engine, codec, host: context.host, store: checkText(engine.dialect, engine.label, "store name", store), upsert });
   const host = context.host;
 
   return {
-    caps: {
-      stores: ["keyval", "map", "keyval+", "archive"],
-      persistent: settings.database !== ":memory:",
-      byteStrings: SQL_DRIVERS[settings.driver].byteStrings,
-    },
+    caps,
     engine,
     schemaVersion: version,
     ...bulkWriter(engine, codec, host, newId),

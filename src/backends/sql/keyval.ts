@@ -1,4 +1,4 @@
-import type { KeyValStore, User } from "../../contracts/index.js";
+import { storeCaps, type KeyValStore, type User } from "../../contracts/index.js";
 import type { Value } from "../../values/index.js";
 import { rows, run, type Param, type Work } from "./connection.js";
 import { mergeRows, splitRows } from "./keyval-rows.js";
@@ -47,6 +47,7 @@ export function sqlKeyVal(scope: SqlTable): KeyValStore {
   const sql = keyvalSql(scope);
   const { engine, codec } = scope;
   return {
+    caps: storeCaps(scope.caps),
     async get(user: User) {
       const where = describeObject(scope, user);
       const params = [scope.host, userColumn(user, scope.engine.dialect), scope.store];

@@ -1,5 +1,5 @@
 import { emptyDictionary, isTable, LuaTable, tableFromPairs, tableGet, tablePairs, type Value } from "../../values/index.js";
-import { REMOVE, type KeyValPlusStore, type MapStore, type Remove, type User } from "../../contracts/index.js";
+import { REMOVE, storeCaps, type KeyValPlusStore, type MapStore, type Remove, type User } from "../../contracts/index.js";
 import { rows, run, type Param, type Work } from "./connection.js";
 import { EXTRA_KEY, hasOwnRow } from "./keyval-rows.js";
 import { keyvalSql, sqlKeyVal } from "./keyval.js";
@@ -68,6 +68,7 @@ export function sqlMap(scope: SqlTable): MapStore {
   }
 
   return {
+    caps: storeCaps(scope.caps, true),
     remove: REMOVE,
     async get(user, key) {
       const where = describeObject(scope, user);
@@ -145,6 +146,7 @@ export function sqlKeyValPlus(scope: SqlTable): KeyValPlusStore {
   const keyval = sqlKeyVal(scope);
   const map = sqlMap(scope);
   return {
+    caps: storeCaps(scope.caps, true),
     remove: REMOVE,
     get: (user: User) => keyval.get(user),
     set: (user, data) => keyval.set(user, data),

@@ -1,3 +1,4 @@
+import type { KeyValCaps } from "../../contracts/index.js";
 import type { SqlEngine } from "./connection.js";
 import type { ValueCodec } from "./values.js";
 import type { Dialect } from "./dialects/dialect.js";
@@ -5,6 +6,8 @@ import { checkText } from "./archive-checks.js";
 
 /** What a store needs to know about where its rows live. */
 export interface SqlTable {
+  /** The backend's caps, which its stores carry too. */
+  readonly caps: KeyValCaps;
   readonly engine: SqlEngine;
   readonly codec: ValueCodec;
   readonly host: string;

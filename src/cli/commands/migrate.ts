@@ -5,8 +5,7 @@ import type { StoreSpec } from "../../config/store-spec.js";
 import { openSource, type DataSource } from "../../jobs/data-source.js";
 import { discoverStores, reach } from "../../jobs/discover.js";
 import { migrate, MigrationInterrupted, type MigrationReport } from "../../jobs/migrate.js";
-import type { ProsodyVersion } from "../../contracts/index.js";
-import { PROSODY_VERSIONS } from "../../jobs/prosody-target.js";
+import { PROSODY_VERSIONS, isProsodyVersion, type ProsodyVersion } from "../../contracts/index.js";
 import { rolesSummary } from "../../jobs/roles-migration.js";
 import { selectStores, type Selection } from "../../jobs/select.js";
 import { verifySources, type VerifyReport } from "../../jobs/verify.js";
@@ -82,13 +81,13 @@ export function parse(argv: string[]): MigrateCliOptions {
     if (from === undefined || to === undefined) throw new UsageError("--from and --to are required (or --config)");
   }
   const targetVersion = args.values.get("target-version");
-  if (targetVersion !== undefined && !(PROSODY_VERSIONS as readonly string[]).includes(targetVersion)) {
+  if (targetVersion !== undefined && !isProsodyVersion(targetVersion)) {
     throw new UsageError(`--target-version must be ${PROSODY_VERSIONS.join(" or ")}, got ${JSON.stringify(targetVersion)}`);
   }
   return {
     from,
     to,
-    ...(targetVersion === undefined ? {} : { targetVersion: targetVersion as ProsodyVersion }),
+    ...(targetVersion === undefined ? {} : { targetVersion }),
     config: config === undefined ? undefined : { file: config, input: args.positional[0] ?? "input", output: args.positional[1] ?? "output" },
     hosts: args.lists.get("host") ?? [],
     stores: storeOptions(args.lists.get("store")),
