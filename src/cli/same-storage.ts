@@ -18,10 +18,11 @@ const LOOPBACK = new Set(["", "localhost", "127.0.0.1", "::1", "[::1]", "localho
 
 /** Where a source's data lives: its data directory and its database, spelled one way only. */
 function locations(source: Source): string[] {
-  const { storage, default_storage, data_path, sql } = source.config;
+  const { storage, default_storage, data_path, sql, xep0227_path } = source.config;
   const names = typeof storage === "string" ? [storage] : [...Object.values(storage ?? {}), default_storage ?? "internal"];
   const out: string[] = [];
-  if (names.some((name) => name !== "sql") && data_path !== undefined) out.push(`dir:${realPath(data_path)}`);
+  if (names.includes("xep0227") && typeof xep0227_path === "string") out.push(`xep0227:${realPath(xep0227_path)}`);
+  else if (names.some((name) => name !== "sql") && data_path !== undefined) out.push(`dir:${realPath(data_path)}`);
   if (names.includes("sql") && sql) {
     if (SQL_DRIVERS[sql.driver].file) out.push(`file:${realPath(sql.database)}`);
     else {

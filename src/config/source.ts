@@ -1,4 +1,4 @@
-import { statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { SQL_DRIVERS, driverOfScheme, type SqlDriver, type SqlOptions, type StorageConfig } from "../contracts/index.js";
 import { ConfigError } from "./errors.js";
@@ -6,8 +6,8 @@ import { readProsodyConfig } from "./prosody-cfg.js";
 import { prosodyHostModules } from "./prosody-modules.js";
 import { prosodyStorageConfig } from "./prosody-storage.js";
 
-/** `internal`, `prosody`, or an SQL driver's first scheme in the driver registry. */
-export type SourceKind = "internal" | (typeof SQL_DRIVERS)[SqlDriver]["schemes"][0] | "prosody";
+/** `internal`, `prosody`, `xep0227`, `ejabberd`, or an SQL driver's first scheme in the driver registry. */
+export type SourceKind = "internal" | (typeof SQL_DRIVERS)[SqlDriver]["schemes"][0] | "prosody" | "xep0227" | "ejabberd";
 
 /** The kind of a SOURCE reaching an SQL database of `driver`. */
 export function sqlSourceKind(driver: SqlDriver): SourceKind {
@@ -46,6 +46,9 @@ const SOURCE_FORMS = [
   "mysql://USER:PASS@HOST:PORT/DB",
   "mariadb://…",
   "prosody:FILE",
+  "xep0227:DIR",
+  "xep0227:FILE.xml",
+  "ejabberd:PATH",
 ];
 
 function badSource(text: string, why: string): ConfigError {
@@ -150,7 +153,7 @@ function databaseUrl(text: string, driver: SqlDriver, options: ParseSourceOption
  */
 export function parseSource(text: string, options: ParseSourceOptions = {}): Source {
   const cwd = options.cwd ?? process.cwd();
-  const scheme = /^([a-z]+):/i.exec(text)?.[1]?.toLowerCase();
+  const scheme = /^([a-z][a-z0-9]*):/i.exec(text)?.[1]?.toLowerCase();
   const rest = scheme === undefined ? "" : text.slice(scheme.length + 1);
   const driver = scheme === undefined ? undefined : driverOfScheme(scheme);
   if (driver !== undefined && !SQL_DRIVERS[driver].file) {
@@ -175,6 +178,12 @@ export function parseSource(text: string, options: ParseSourceOptions = {}): Sou
       const notices = defaultDataPath ? [`${text} sets no data_path: using Prosody's default ${config.data_path}`] : [];
       return { kind: "prosody", label: text, hosts, config, modules: prosodyHostModules(file), account, notices };
     }
+    case "xep0227":
+      if (!rest) throw badSource(text, "xep0227: needs a directory (Prosody's USER@HOST.xml files) or a FILE.xml");
+      return { kind: "xep0227", label: text, hosts: [], config: { storage: "xep0227", xep0227_path: resolve(cwd, rest) } };
+    case "ejabberd":
+      if (!rest) throw badSource(text, "ejabberd: needs export_piefxis's directory or main file (to read), or a FILE.xml for import_piefxis (to write)");
+      return { kind: "ejabberd", label: text, hosts: [], config: { storage: "xep0227", xep0227_path: resolve(cwd, rest), xep0227_flavor: "ejabberd" } };
     default:
       throw badSource(text, scheme === undefined ? "no kind given" : `unknown kind ${JSON.stringify(scheme)}`);
   }
@@ -185,9 +194,13 @@ export function parseSource(text: string, options: ParseSourceOptions = {}): Sou
  * instead of creating an empty database or directory there.
  */
 export function checkSourceExists(source: Source): void {
-  const path = source.kind === "internal" || source.kind === "prosody" ? source.config.data_path : source.kind === "sqlite" ? source.config.sql?.database : undefined;
+  const path = (source.kind === "internal" || source.kind === "prosody" ? source.config.data_path : source.kind === "sqlite" ? source.config.sql?.database : source.config.xep0227_path) as string | undefined;
   if (path === undefined) return;
-  const kind = source.kind === "sqlite" ? "file" : "directory";
+  if (source.kind === "ejabberd") {
+    if (!existsSync(path)) throw new ConfigError(`${source.label}: no such directory or file ${path}`);
+    return;
+  }
+  const kind = source.kind === "sqlite" || (source.kind === "xep0227" && path.endsWith(".xml")) ? "file" : "directory";
   let stats;
   try {
     stats = statSync(path);

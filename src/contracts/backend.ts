@@ -34,6 +34,42 @@ export interface DiscoveredStore {
 export interface BackendCaps extends KeyValCaps {
   /** Store types `open` serves itself (their stores' `caps` say `native: true`). */
   readonly stores: readonly StoreType[];
+  /**
+   * For a backend with a fixed set of places (a file format such as XEP-0227) rather than any
+   * store name: the stores it holds. Absent: any store, any value, host-wide data too.
+   */
+  readonly holds?: StoreHoldings;
+}
+
+/** The stores a backend with a fixed set of places holds. */
+export interface StoreHoldings {
+  /** Keyval store names (map and keyval+ views of them included). */
+  readonly keyval: readonly string[];
+  /** Archive store names. */
+  readonly archive: readonly string[];
+  /** Prefixes of archive store names (e.g. `pep_`). */
+  readonly archivePrefixes: readonly string[];
+  /** Whether it has a place for host-wide data (user `null`). */
+  readonly hostWide: boolean;
+  /** Whether keyval values may be anything, or must have the shape Prosody's modules give that store. */
+  readonly anyValue: boolean;
+}
+
+/** Whether a backend with these caps holds `store` of `type` (every store when `holds` is absent). */
+export function holdsStore(caps: BackendCaps | undefined, store: string, type: "keyval" | "archive"): boolean {
+  const holds = caps?.holds;
+  if (!holds) return true;
+  if (type === "keyval") return holds.keyval.includes(store);
+  return holds.archive.includes(store) || holds.archivePrefixes.some((p) => store.startsWith(p) && store.length > p.length);
+}
+
+/** Something of one store and user that a backend was given (or found) and cannot hold. */
+export interface NotCarried {
+  host: string;
+  store: string;
+  /** `null` for host-wide data. */
+  user: string | null;
+  what: string;
 }
 
 /** Assumed for a backend that states no `caps` (a plugin): keyval and archive stores of its own. */
@@ -74,6 +110,8 @@ export interface Backend {
   /** Every host and store with data in this backend's space (not only this host's). */
   discover?(): AsyncIterable<DiscoveredStore>;
   close?(): Promise<void>;
+  /** What it was given (or found in its files) and could not hold, since the last call; the migrator reports these. */
+  takeNotCarried?(): NotCarried[];
 }
 
 /** What a backend module exports (as its default export, or as `createBackend`). */

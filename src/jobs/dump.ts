@@ -1,6 +1,6 @@
 import { JsonTextWriter, canonicalXml, encodeDumpValue } from "../format/dump/index.js";
 import { isEmptyTable } from "../values/index.js";
-import type { ArchiveItem } from "../contracts/index.js";
+import type { ArchiveItem, User } from "../contracts/index.js";
 import { archivePages, DEFAULT_PAGE_SIZE } from "./archive-pages.js";
 import type { DataSource } from "./data-source.js";
 import { discoverStores, type StoreRef } from "./discover.js";
@@ -18,6 +18,8 @@ export interface DumpOptions {
   pageSize?: number;
   /** Only this user's data (a per-user export); the selection should name the user's host. */
   user?: string;
+  /** Only the (store, user) pairs this accepts (verify: what both sides can hold). */
+  include?: (ref: StoreRef, user: User) => boolean | Promise<boolean>;
 }
 
 export interface DumpReport {
@@ -88,6 +90,7 @@ export async function dump(source: DataSource, sink: (chunk: string) => unknown,
   for (const ref of refs) {
     let wrote = false;
     for (const user of options.user !== undefined ? [options.user] : await usersOf(source.manager, ref)) {
+      if (options.include && !(await options.include(ref, user))) continue;
       const userKey = user ?? "";
       if (ref.type === "keyval") {
         const value = await (await source.manager.open(ref.host, ref.store)).get(user);

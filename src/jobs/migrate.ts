@@ -1,5 +1,6 @@
 import { StorageError, storageError } from "../errors.js";
-import type { ProsodyVersion, User } from "../contracts/index.js";
+import type { NotCarried, ProsodyVersion, User } from "../contracts/index.js";
+import { openedBackends } from "../manager/manager.js";
 import { archivePages } from "./archive-pages.js";
 import { TargetWriter } from "./target.js";
 import type { DataSource } from "./data-source.js";
@@ -34,6 +35,8 @@ export interface MigrationReport {
   failures: MigrationFailure[];
   /** Prosody 0.12 roles written as 13's `account_roles` (only when the target is 13 and had some). */
   roles?: RolesReport;
+  /** What the source held and the target cannot (or what could not be read from the source's files), by store and user. */
+  notCarried: NotCarried[];
   seconds: number;
 }
 
@@ -117,6 +120,13 @@ async function plan(source: DataSource, refs: StoreRef[], fail: (ref: StoreRef, 
   return units;
 }
 
+/** What the source's backends could not read from their files (a damaged XEP-0227 item, say). */
+async function sourceNotCarried(source: DataSource): Promise<NotCarried[]> {
+  const found: NotCarried[] = [];
+  for (const backend of await openedBackends(source.manager)) found.push(...(backend.takeNotCarried?.() ?? []).map((n) => ({ ...n, what: `not read from the source: ${n.what}` })));
+  return found;
+}
+
 /**
  * Copies the selected hosts and stores from one source to another: keyval data (replacing the
  * target's), archives page by page in order with ids, times and `with`, host-wide data too.
@@ -127,7 +137,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrationReport>
   const started = performance.now();
   const { from, to, progress } = options;
   const report: MigrationReport = {
-    from: from.label, to: to.label, hosts: 0, users: 0, stores: 0, items: 0, keyvalItems: 0, archiveItems: 0, failures: [], seconds: 0,
+    from: from.label, to: to.label, hosts: 0, users: 0, stores: 0, items: 0, keyvalItems: 0, archiveItems: 0, failures: [], notCarried: [], seconds: 0,
   };
   const fail = (ref: StoreRef, user: User, error: unknown): void => {
     const who = user === null ? "host-wide data" : `user ${JSON.stringify(user)}`;
@@ -163,20 +173,19 @@ export async function migrate(options: MigrateOptions): Promise<MigrationReport>
     try {
       if (ref.type === "keyval") {
         const value = await (await from.manager.open(ref.host, ref.store)).get(user);
-        if (value !== undefined) {
-          await writer.keyval(ref, user, value);
-          roles.saw(ref, user, value);
+        if (value !== undefined) roles.saw(ref, user, value);
+        if (value !== undefined && (await writer.keyval(ref, user, value))) {
           moved = 1;
           report.keyvalItems++;
-          progress?.moved?.(1);
         }
+        if (value !== undefined) progress?.moved?.(1);
       } else {
         const source = await from.manager.open(ref.host, ref.store, "archive");
         for await (const page of archivePages(source, user, options.pageSize)) {
           await stopIfAsked();
-          await writer.archivePage(ref, user, page);
-          moved += page.length;
-          report.archiveItems += page.length;
+          const taken = await writer.archivePage(ref, user, page);
+          moved += taken;
+          report.archiveItems += taken;
           progress?.moved?.(page.length);
         }
       }
@@ -195,6 +204,8 @@ export async function migrate(options: MigrateOptions): Promise<MigrationReport>
   const converted = await roles.finish(from, to, writer, fail);
   await writer.flush();
   if (converted) report.roles = converted;
+  writer.collectNotCarried();
+  report.notCarried = [...(await sourceNotCarried(from)), ...writer.notCarried];
   report.hosts = hosts.size;
   report.users = users.size;
   report.stores = stores.size;

@@ -1,5 +1,6 @@
 import type { Element } from "ltx";
-import type { Backend } from "../contracts/index.js";
+import { holdsStore, type Backend, type NotCarried } from "../contracts/index.js";
+import { isStorageError } from "../errors.js";
 import { unguardedBackend, type CoreManager } from "../manager/manager.js";
 import type { ArchiveItem, User } from "../contracts/index.js";
 import type { Value } from "../values/index.js";
@@ -37,6 +38,9 @@ export class TargetWriter {
   readonly #onFailure: FailureHandler;
   readonly #bulk = new Map<string, Promise<BulkWriter | undefined>>();
   #pendingKeyVal: Array<{ ref: StoreRef; user: User; data: Value; writer: BulkWriter }> = [];
+  /** What the target cannot hold (a format with fewer places than Prosody's stores). */
+  readonly notCarried: NotCarried[] = [];
+  readonly #backends = new Set<Backend>();
   /** Ids the target already held for the archive being copied through the store API (re-runs). */
   #existing: { key: string; ids: Set<string> } | undefined;
 
@@ -55,26 +59,47 @@ export class TargetWriter {
     return found;
   }
 
-  /** Replaces a user's keyval data; may be buffered until {@link flush}. */
-  async keyval(ref: StoreRef, user: User, data: Value): Promise<void> {
+  /**
+   * Whether the target has a place for this store and user; if not, says so in
+   * {@link notCarried} (`count` items of it) and the caller skips it.
+   */
+  async #holds(ref: StoreRef, user: User, count: number): Promise<boolean> {
+    const { name, backend } = await unguardedBackend(this.#manager, ref.host, ref.store);
+    this.#backends.add(backend);
+    const caps = backend.caps;
+    const why = !holdsStore(caps, ref.store, ref.type) ? `${name} holds no ${ref.type} store ${ref.store}` : user === null && caps?.holds?.hostWide === false ? `${name} holds no host-wide data` : undefined;
+    if (why) this.notCarried.push({ host: ref.host, store: ref.store, user, what: `${count === 1 && ref.type === "keyval" ? "the record" : `${count} item(s)`}: ${why}` });
+    return why === undefined;
+  }
+
+  /** Gathers what the target's backends noted they could not hold. */
+  collectNotCarried(): void {
+    for (const backend of this.#backends) this.notCarried.push(...(backend.takeNotCarried?.() ?? []));
+  }
+
+  /** Replaces a user's keyval data; may be buffered until {@link flush}. False when the target has no place for it. */
+  async keyval(ref: StoreRef, user: User, data: Value): Promise<boolean> {
+    if (!(await this.#holds(ref, user, 1))) return false;
     const bulk = await this.#bulkFor(ref);
     if (!bulk) {
       await (await this.#manager.open(ref.host, ref.store)).set(user, data);
-      return;
+      return true;
     }
     this.#pendingKeyVal.push({ ref, user, data, writer: bulk });
     if (this.#pendingKeyVal.length >= KEYVAL_BATCH) await this.flush();
+    return true;
   }
 
-  /** Appends one page of a user's archive, in order. */
-  async archivePage(ref: StoreRef, user: User, page: readonly ArchiveItem[]): Promise<void> {
+  /** Appends one page of a user's archive, in order; returns how many items the target took. */
+  async archivePage(ref: StoreRef, user: User, page: readonly ArchiveItem[]): Promise<number> {
+    if (!(await this.#holds(ref, user, page.length))) return 0;
     const bulk = await this.#bulkFor(ref);
     if (bulk) {
       await bulk.bulkAppend(page.map((item) => ({
         host: ref.host, user, store: ref.store, key: item.id, value: item.value, when: item.when,
         ...(item.with === "" ? {} : { with: item.with }),
       })));
-      return;
+      return page.length;
     }
     const store = await this.#manager.open(ref.host, ref.store, "archive");
     const key = `${ref.host}\0${ref.store}\0${user ?? ""}`;
@@ -86,7 +111,18 @@ export class TargetWriter {
       const clashing = page.filter((item) => ids.has(item.id)).map((item) => item.id);
       if (clashing.length > 0) await store.delete(user, { ids: clashing });
     }
-    for (const item of page) await store.append(user, item.id, item.value, item.when, item.with === "" ? undefined : item.with);
+    let taken = 0;
+    for (const item of page) {
+      try {
+        await store.append(user, item.id, item.value, item.when, item.with === "" ? undefined : item.with);
+        taken++;
+      } catch (error) {
+        // A format that cannot hold this item says so; the rest of the archive goes on.
+        if (!isStorageError(error, "unsupported-datatype")) throw error;
+        this.notCarried.push({ host: ref.host, store: ref.store, user, what: `item ${item.id}: ${error.message}` });
+      }
+    }
+    return taken;
   }
 
   /** Writes buffered keyval records; a failing batch is retried record by record to name the culprits. */

@@ -39,6 +39,9 @@ function completeLogger(logger: Logger | undefined): Required<Logger> {
  */
 export let unguardedBackend: (sm: CoreManager, host: string, store: string) => Promise<{ name: string; backend: Backend }>;
 
+/** Every backend instance a manager has made so far (the migrator asks them what they could not hold or read); not in the package's API either. */
+export let openedBackends: (sm: CoreManager) => Promise<Backend[]>;
+
 /**
  * The manager without typed stores (those are built on it one layer up, see `stores/index.ts`).
  * Picks a backend for each host and store from the configuration, loads backends on first use,
@@ -100,6 +103,10 @@ export class CoreManager {
 
   static {
     unguardedBackend = (sm, host, store) => sm.#backendFor(host, store);
+    openedBackends = async (sm) => {
+      const settled = await Promise.allSettled(sm.#backends.values());
+      return settled.flatMap((outcome) => (outcome.status === "fulfilled" ? [outcome.value] : []));
+    };
   }
 
   async #backendFor(host: string, store: string): Promise<{ name: string; backend: Backend }> {

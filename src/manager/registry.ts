@@ -14,6 +14,7 @@ const BUILTINS: Record<string, FactoryLoader> = {
   null: async () => (await import("../backends/null/index.js")).createNullBackend,
   none: async () => (await import("../backends/none/index.js")).createNoneBackend,
   sql: async () => (await import("../backends/sql/index.js")).createSqlBackend,
+  xep0227: async () => (await import("../backends/xep0227/index.js")).createXep0227Backend,
 };
 
 /** The package name under which a third-party backend NAME is published. */

@@ -1,7 +1,7 @@
 import { StorageError, storageError } from "../errors.js";
 import type { CoreManager } from "../manager/manager.js";
 import type { HostOptions } from "../contracts/index.js";
-import { LuaTable, isTable, setField, tablePairs, type LuaKey, type Value, type ValueObject } from "../values/index.js";
+import { LuaTable, type Value } from "../values/index.js";
 
 /** What every typed store is built from: the manager that opens its raw stores, and the host. */
 export interface StoreScope {
@@ -14,21 +14,8 @@ export function hostOptions(scope: StoreScope): HostOptions {
   return scope.sm.config.forHost(scope.host);
 }
 
-/**
- * The string-keyed fields of a stored table as a fresh object (other keys are dropped), or
- * `undefined` when the value is not a table. Used for records Prosody keeps as plain tables.
- */
-export function stringFields(value: Value | undefined): ValueObject | undefined {
-  if (value === undefined || !isTable(value)) return undefined;
-  const out: ValueObject = {};
-  for (const [key, inner] of tablePairs(value)) if (typeof key === "string") setField(out, key, inner);
-  return out;
-}
-
-/** The pairs of a stored table, or none when it is not a table. */
-export function pairsOf(value: Value | undefined): Array<[LuaKey, Value]> {
-  return value !== undefined && isTable(value) ? Array.from(tablePairs(value)) : [];
-}
+// Kept here under their old names for the typed stores; they live with the value model.
+export { stringFields, pairsOf } from "../values/index.js";
 
 /** A table with a `false` key (Prosody's metadata slot) followed by string keys. */
 export function tableWithMeta(meta: Value | undefined, entries: Iterable<readonly [string, Value]>): LuaTable {

@@ -24,9 +24,11 @@ export interface ScramKeys {
 }
 
 /** Derives the stored and server keys from an already SASLprep'd password. */
-export async function scramKeys(hash: ScramHash, preppedPassword: string, salt: string, iterations: number): Promise<ScramKeys> {
+export async function scramKeys(hash: ScramHash, preppedPassword: string, salt: string | Uint8Array, iterations: number): Promise<ScramKeys> {
   const { digest, bytes } = NODE_DIGEST[hash];
-  const salted = await pbkdf2Async(Buffer.from(preppedPassword, "utf8"), Buffer.from(salt, "utf8"), iterations, bytes, digest);
+  // A salt that is not UTF-8 text (ejabberd's are random bytes) is a Lua byte string: its bytes are the salt.
+  const saltBytes = typeof salt === "string" ? Buffer.from(salt, "utf8") : Buffer.from(salt);
+  const salted = await pbkdf2Async(Buffer.from(preppedPassword, "utf8"), saltBytes, iterations, bytes, digest);
   const clientKey = createHmac(digest, salted).update("Client Key").digest();
   return {
     storedKey: createHash(digest).update(clientKey).digest("hex"),

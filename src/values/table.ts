@@ -1,4 +1,5 @@
-import { LuaTable, isPlainObject, type LuaKey, type Value, type ValueObject } from "./types.js";
+import { LuaTable, isPlainObject, isTable, type LuaKey, type Value, type ValueObject } from "./types.js";
+import { setField } from "./dictionary.js";
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
@@ -70,3 +71,19 @@ export function tableGet(table: Value[] | ValueObject | LuaTable, key: LuaKey): 
 }
 
 export { isPlainObject };
+
+/**
+ * The string-keyed fields of a stored table as a fresh object (other keys are dropped), or
+ * `undefined` when the value is not a table. Used for records Prosody keeps as plain tables.
+ */
+export function stringFields(value: Value | undefined): ValueObject | undefined {
+  if (value === undefined || !isTable(value)) return undefined;
+  const out: ValueObject = {};
+  for (const [key, inner] of tablePairs(value)) if (typeof key === "string") setField(out, key, inner);
+  return out;
+}
+
+/** The pairs of a stored table, or none when it is not a table. */
+export function pairsOf(value: Value | undefined): Array<[LuaKey, Value]> {
+  return value !== undefined && isTable(value) ? Array.from(tablePairs(value)) : [];
+}

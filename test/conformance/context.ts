@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { it as nodeIt } from "node:test";
+import { it as nodeIt, type TestContext } from "node:test";
 import { StorageManager } from "../../src/stores/storage-manager.js";
-import type { KeyValCaps, StorageConfig } from "../../src/contracts/index.js";
+import { DEFAULT_BACKEND_CAPS, holdsStore, type BackendCaps, type KeyValCaps, type StorageConfig } from "../../src/contracts/index.js";
+import { unguardedBackend } from "../../src/manager/manager.js";
 import { StorageError, type StorageCondition } from "../../src/errors.js";
 import { valuesEqual, type Value } from "../../src/values/index.js";
 
@@ -24,6 +25,8 @@ export interface TestEnv {
   config: StorageConfig;
   /** What the backend's keyval stores say they can do (their `caps`); cases that depend on it read it here. */
   caps: KeyValCaps;
+  /** What the backend says it holds (`holds`: only some stores, for a file format such as XEP-0227). */
+  backendCaps: BackendCaps;
   /** A fresh user name, unique to this test. */
   user(prefix?: string): string;
   /** Closes the manager and opens a new one on the same configuration. */
@@ -44,6 +47,7 @@ export async function withEnv(
   let sm = new StorageManager(config);
   const host = `${randomName("host")}.example`;
   const { caps } = await sm.open(host, "roster");
+  const backendCaps = (await unguardedBackend(sm, host, "roster")).backend.caps ?? DEFAULT_BACKEND_CAPS;
   const env: TestEnv = {
     get sm() {
       return sm;
@@ -51,6 +55,7 @@ export async function withEnv(
     host,
     config,
     caps,
+    backendCaps,
     user: (prefix = "user") => randomName(prefix),
     async reopen() {
       await sm.close();
@@ -102,17 +107,69 @@ export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-/** Pass/fail counts of the suite per backend, printed when its run ends. */
-export const conformanceCounts = new Map<string, { passed: number; failed: number }>();
+/** Pass/fail/skip counts of the suite per backend, printed when its run ends. */
+export const conformanceCounts = new Map<string, { passed: number; failed: number; skipped: number }>();
+
+/** Whether a backend holds any store name with any value, host-wide data included (every database backend does). */
+export function holdsAnything(caps: BackendCaps): boolean {
+  return caps.holds === undefined;
+}
+
+/** Whether a backend holds `store` of `type` (a file format such as XEP-0227 holds only some). */
+export function holds(caps: BackendCaps, store: string, type: "keyval" | "archive"): boolean {
+  return holdsStore(caps, store, type);
+}
+
+/** Which of the suite's cases apply to a backend, from its caps: a reason to skip, or true. */
+export type Applies = (caps: BackendCaps) => boolean;
+
+const capsOfTarget = new Map<string, Promise<BackendCaps>>();
+
+/** The caps of the backend under test, asked once per target. */
+function targetCaps(target: ConformanceTarget): Promise<BackendCaps> {
+  let found = capsOfTarget.get(target.name);
+  if (!found) {
+    found = (async () => {
+      const config = await target.makeConfig();
+      const sm = new StorageManager(config);
+      try {
+        return (await unguardedBackend(sm, `${randomName("host")}.example`, "roster")).backend.caps ?? DEFAULT_BACKEND_CAPS;
+      } finally {
+        await sm.close();
+        await target.cleanup?.(config);
+      }
+    })();
+    capsOfTarget.set(target.name, found);
+  }
+  return found;
+}
+
+let registering: Applies | undefined;
+
+/** Registers the cases `register` adds as applying only where `applies` says so (checked against the backend's caps when they run). */
+export function casesWhere(applies: Applies, register: () => void): void {
+  const outer = registering;
+  registering = outer ? (caps) => outer(caps) && applies(caps) : applies;
+  try {
+    register();
+  } finally {
+    registering = outer;
+  }
+}
 
 /**
  * `it` for conformance tests: counts outcomes per backend, so that each backend's run ends
  * with a line saying how many of the suite's tests it passed.
  */
-export function conformanceIt(target: ConformanceTarget, name: string, body: () => Promise<void>): void {
-  const counts = conformanceCounts.get(target.name) ?? { passed: 0, failed: 0 };
+export function conformanceIt(target: ConformanceTarget, name: string, body: () => Promise<void>, applies = registering): void {
+  const counts = conformanceCounts.get(target.name) ?? { passed: 0, failed: 0, skipped: 0 };
   conformanceCounts.set(target.name, counts);
-  nodeIt(name, async () => {
+  nodeIt(name, async (t: TestContext) => {
+    if (applies && !applies(await targetCaps(target))) {
+      counts.skipped++;
+      t.skip("does not apply: the backend's caps say it does not hold these stores");
+      return;
+    }
     try {
       await body();
       counts.passed++;

@@ -6,6 +6,9 @@ import { openSource, type DataSource } from "../../jobs/data-source.js";
 import { discoverStores, reach } from "../../jobs/discover.js";
 import { migrate, MigrationInterrupted, type MigrationReport } from "../../jobs/migrate.js";
 import { PROSODY_VERSIONS, isProsodyVersion, type ProsodyVersion } from "../../contracts/index.js";
+import { holdsStore } from "../../contracts/index.js";
+import type { DumpOptions } from "../../jobs/dump.js";
+import { unguardedBackend } from "../../manager/manager.js";
 import { rolesSummary } from "../../jobs/roles-migration.js";
 import { selectStores, type Selection } from "../../jobs/select.js";
 import { verifySources, type VerifyReport } from "../../jobs/verify.js";
@@ -24,7 +27,13 @@ the same target: keyval data is replaced, archive items with an id the target
 already holds replace it instead of being added twice.
 
 SOURCE: internal:DIR | sqlite:FILE | postgres://USER:PASS@HOST:PORT/DB |
-        mysql://USER:PASS@HOST:PORT/DB | prosody:prosody.cfg.lua
+        mysql://USER:PASS@HOST:PORT/DB | prosody:prosody.cfg.lua |
+        xep0227:DIR (Prosody's USER@HOST.xml files) | xep0227:FILE.xml (one document) |
+        ejabberd:DIR (export_piefxis's directory, to read) | ejabberd:FILE.xml (for import_piefxis)
+
+XEP-0227 and ejabberd targets hold accounts, rosters, vCards, private XML, privacy lists,
+offline messages and (xep0227 only) blocklists, PEP and message archives; what they cannot
+hold is listed in the summary under "not carried", store by store and user.
 
 Options:
   --from SOURCE       where the data is
@@ -121,6 +130,22 @@ function resolveSources(options: MigrateCliOptions, io: CliIO): { from: Source; 
   return { from: asSource(input), to: asSource(output), perHost: input.hosts };
 }
 
+/** What the target could not hold, by store, then user, one line each. */
+function notCarriedLines(report: MigrationReport): string[] {
+  const byStore = new Map<string, Map<string, string[]>>();
+  for (const n of report.notCarried) {
+    const users = byStore.get(n.store) ?? byStore.set(n.store, new Map()).get(n.store)!;
+    const who = n.user === null ? `${n.host} (host-wide)` : `${n.user}@${n.host}`;
+    users.set(who, [...(users.get(who) ?? []), n.what]);
+  }
+  const lines: string[] = [];
+  for (const [store, users] of [...byStore].sort(([a], [b]) => a.localeCompare(b))) {
+    lines.push(`    ${store}:`);
+    for (const [who, whats] of users) lines.push(`      ${who}: ${whats.join("; ")}`);
+  }
+  return lines;
+}
+
 /** Says, before anything moves, that the target holds data already and what migrating does to it. */
 async function announceMerge(to: DataSource, selection: Selection, io: CliIO): Promise<void> {
   const held = selectStores(await discoverStores(to), { hosts: selection.hosts, perHost: selection.perHost });
@@ -142,10 +167,12 @@ function summaryText(report: MigrationReport, verified: VerifyReport | undefined
     `  failures: ${report.failures.length}`,
     ...report.failures.map((f) => `    ${f.error}`),
     ...(report.roles ? rolesSummary(report.roles) : []),
+    ...(report.notCarried.length > 0 ? [`  not carried (the target has no place for it): ${report.notCarried.length}`, ...notCarriedLines(report)] : []),
   ];
   if (warnings.length > 0) lines.push(`  warnings: ${warnings.length}`, ...warnings.map((w) => `    ${w}`));
   if (owner) lines.push(`  files:    new files owned by ${owner}`);
-  if (verified) lines.push(`  verify:   ${verified.equal ? `dumps identical (${verified.lines} lines)` : `dumps differ at line ${verified.difference!.line}`}`);
+  const scope = report.notCarried.length > 0 ? ", comparing what both sides hold" : "";
+  if (verified) lines.push(`  verify:   ${verified.equal ? `dumps identical (${verified.lines} lines${scope})` : `dumps differ at line ${verified.difference!.line}`}`);
   return `${lines.join("\n")}\n`;
 }
 
@@ -154,6 +181,19 @@ export const interruptible = true;
 
 /** Exit status of a run stopped by a signal, as a shell reports it: 128 + the signal's number. */
 const SIGNAL_STATUS: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+
+/**
+ * For --verify: the (store, user) pairs the target holds whole. Stores it has no place for, and
+ * records it could carry only in part (listed as not carried), are left out of both dumps.
+ */
+function heldByTarget(to: DataSource, report: MigrationReport): DumpOptions["include"] {
+  const partial = new Set(report.notCarried.map((n) => `${n.host}\0${n.store}\0${n.user ?? ""}`));
+  return async (ref, user) => {
+    const caps = (await unguardedBackend(to.manager, ref.host, ref.store)).backend.caps;
+    if (!holdsStore(caps, ref.store, ref.type) || (user === null && caps?.holds?.hostWide === false)) return false;
+    return !partial.has(`${ref.host}\0${ref.store}\0${user ?? ""}`);
+  };
+}
 
 export async function run(options: MigrateCliOptions, io: CliIO): Promise<number> {
   const { from: fromSource, to: given, perHost } = resolveSources(options, io);
@@ -191,7 +231,7 @@ export async function run(options: MigrateCliOptions, io: CliIO): Promise<number
       to = openSource(toSource);
       // Only what was migrated: a target may hold other hosts as well.
       const hosts = selection.hosts?.length || selection.perHost ? selection.hosts : [...new Set((await discoverStores(from)).map((ref) => ref.host))];
-      verified = await verifySources(from, to, { selection: { ...selection, hosts } });
+      verified = await verifySources(from, to, { selection: { ...selection, hosts }, include: heldByTarget(to, report) });
     }
     if (options.json) await io.out(`${JSON.stringify({ ...report, warnings, ...(owner ? { owner: owner.description } : {}), ...(verified ? { verify: verified } : {}) }, null, 2)}\n`);
     else await io.out(summaryText(report, verified, owner?.description, warnings));
