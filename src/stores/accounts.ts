@@ -124,7 +124,8 @@ export function accountStore(scope: StoreScope): AccountStore {
 
   async function verifyHashed(record: ValueObject, prepped: string): Promise<boolean> {
     const { salt, iteration_count: iterations, stored_key: storedKey, server_key: serverKey } = record;
-    if (typeof salt !== "string" || salt === "" || typeof iterations !== "number") return false;
+    // ejabberd's salts are random bytes: a Lua byte string (Uint8Array) is a salt like any other.
+    if (!((typeof salt === "string" || salt instanceof Uint8Array) && salt.length > 0) || typeof iterations !== "number") return false;
     if (!Number.isSafeInteger(iterations) || iterations < 1) return false;
     if (typeof storedKey !== "string" || typeof serverKey !== "string") return false;
     // The key length tells SHA-1 from SHA-256 records, so a host that changed password_hash
