@@ -72,6 +72,8 @@ export interface MigrateOptions {
    * {@link MigrationInterrupted}. Running it again finishes the work.
    */
   signal?: AbortSignal;
+  /** Moves only this user's data (no host-wide data, no other user): a per-user export. */
+  user?: string;
 }
 
 /** A migration stopped by its `signal`: what was moved until then is in the target. */
@@ -102,7 +104,7 @@ async function archiveSize(source: DataSource, ref: StoreRef, user: User): Promi
  * A store whose users cannot be listed goes to `fail`; an archive that cannot be counted counts 0
  * here and fails again, with its own message, when it is copied.
  */
-async function plan(source: DataSource, refs: StoreRef[], fail: (ref: StoreRef, user: User, error: unknown) => void): Promise<Unit[]> {
+async function plan(source: DataSource, refs: StoreRef[], only: string | undefined, fail: (ref: StoreRef, user: User, error: unknown) => void): Promise<Unit[]> {
   const units: Unit[] = [];
   for (const ref of refs) {
     let users: User[];
@@ -113,6 +115,7 @@ async function plan(source: DataSource, refs: StoreRef[], fail: (ref: StoreRef, 
       continue;
     }
     for (const user of users) {
+      if (only !== undefined && user !== only) continue;
       const items = ref.type === "keyval" ? 1 : await archiveSize(source, ref, user).catch(() => 0);
       units.push({ ref, user, items });
     }
@@ -152,7 +155,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrationReport>
   const discovered = await discoverStores(from);
   requireMatches(discovered, options.selection, from.label);
   const refs = selectStores(discovered, options.selection);
-  const units = await plan(from, refs, fail);
+  const units = await plan(from, refs, options.user, fail);
   progress?.planned?.({ units: units.length, items: units.reduce((n, u) => n + u.items, 0) });
   const hosts = new Set<string>();
   const users = new Set<string>();

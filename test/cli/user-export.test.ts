@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Element } from "ltx";
-import type { StorageManager } from "../../src/stores/storage-manager.js";
+import { StorageManager } from "../../src/stores/storage-manager.js";
 import { stores } from "../../src/stores/index.js";
 import { KINDS, operatorEnv, xmppstore, type OperatorEnv } from "./operator-env.js";
 
@@ -34,6 +34,25 @@ async function expectedFor(o: OperatorEnv, user: string): Promise<unknown> {
   return full;
 }
 
+/** The XEP-0227 file holds alice's account, roster, private XML and archive, and nobody else. */
+async function checkXep0227(report: { xep0227: { file: string } }, dir: string): Promise<void> {
+  assert.equal(report.xep0227.file, join(dir, "alice@example.com.xml"));
+  assert.equal((await stat(report.xep0227.file)).mode & 0o777, 0o600);
+  const pie = new StorageManager({ storage: "xep0227", xep0227_path: dir });
+  try {
+    assert.equal(await stores(pie).accounts(HOST).verify("alice", "pw"), true);
+    assert.equal(await stores(pie).accounts(HOST).exists("bob"), false);
+    assert.deepEqual((await stores(pie).roster(HOST).get("alice")).items.map((item) => item.jid), ["carol@example.com"]);
+    assert.ok(await stores(pie).privateXml(HOST).get("alice", "storage", "storage:bookmarks"));
+    const archive = await pie.open(HOST, "archive", "archive");
+    const items = [];
+    for await (const item of await archive.find("alice", {})) items.push(item.value.getChildText("body"));
+    assert.deepEqual(items, ["alice 0", "alice 1", "alice 2"]);
+  } finally {
+    await pie.close();
+  }
+}
+
 async function exportAndCompare(t: import("node:test").TestContext, o: OperatorEnv, backends: string[]): Promise<void> {
   await o.withManager(fill);
   const dir = join(o.env.setup.dataPath, "export");
@@ -42,7 +61,7 @@ async function exportAndCompare(t: import("node:test").TestContext, o: OperatorE
   const report = JSON.parse(run.stdout);
   assert.deepEqual(report.stores.map((s: { store: string; backend: string }) => `${s.store}/${s.backend}`).sort(), backends);
   assert.equal(report.items, 3 + 3 + 1);
-  assert.match(run.stderr, /no XEP-0227 file written/);
+  await checkXep0227(report, dir);
   const file = join(dir, "alice@example.com.dump.json");
   assert.equal(report.dump, file);
   assert.equal((await stat(file)).mode & 0o777, 0o600);

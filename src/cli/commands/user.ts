@@ -102,7 +102,8 @@ function exportText(report: ExportReport): string {
   const lines = [`exported ${report.jid}: ${report.items} records and items from ${report.stores.length} stores`];
   for (const s of report.stores) lines.push(`  ${s.store} (${s.type} store, ${s.backend}): ${plural(s.items, s.type === "archive" ? "item" : "key")}`);
   lines.push(`dump: ${report.dump}`);
-  lines.push("file" in report.xep0227 ? `xep0227: ${report.xep0227.file}` : `xep0227: not written (${report.xep0227.missing})`);
+  lines.push(`xep0227: ${report.xep0227.file}`);
+  for (const n of report.xep0227.notCarried) lines.push(`  not in the XEP-0227 file (kept in the dump): ${n.store}: ${n.what}`);
   return `${lines.join("\n")}\n`;
 }
 
@@ -134,7 +135,6 @@ export async function run(options: UserCliOptions, io: CliIO): Promise<number> {
         return io.out((await setAccountEnabled(source, name, true)) ? `${jid} was already enabled\n` : `enabled ${jid}\n`);
       case "export": {
         const report = await exportUser(source, name, resolve(io.cwd ?? process.cwd(), options.to!));
-        if ("missing" in report.xep0227) io.err(`xmppstore user export: no XEP-0227 file written: ${report.xep0227.missing}\n`);
         return io.out(options.json ? `${JSON.stringify(report, null, 2)}\n` : exportText(report));
       }
       case "delete": {
