@@ -5,6 +5,7 @@ import { rows, run, type Param, type Rows, type Work } from "./connection.js";
 import { archiveWhere, extend, idRange, limitClause, nthSortId, sqlOf, type Where } from "./archive-query.js";
 import { describeObject, userColumn, type SqlTable } from "./scope.js";
 import { checkText, checkWhen } from "./archive-checks.js";
+import { appendPath } from "./archive-counts.js";
 
 /** Rows fetched per round trip while iterating a result without a small limit. */
 const PAGE_SIZE = 250;
@@ -21,6 +22,7 @@ export function sqlArchive(scope: SqlTable, quota: number | undefined, newId: ()
   const { engine, codec, host, store } = scope;
   const { dialect } = engine;
   const columns = COLUMNS;
+  const { counts, appends } = appendPath(engine);
   const insert =
     `INSERT INTO "prosodyarchive" ("host", "user", "store", "when", "with", "key", "type", "value") ` +
     `VALUES (?, ?, ?, ?, ?, ?, ?, ${dialect.bindValue})`;
@@ -84,19 +86,18 @@ export function sqlArchive(scope: SqlTable, quota: number | undefined, newId: ()
       checkText(dialect, engine.label, "with", with_ ?? "");
       if (key !== null) checkText(dialect, engine.label, "key", key);
       const owner = userColumn(user, dialect);
-      return engine.transaction(`append to ${label}`, function* () {
-        if (key !== null) yield* run(`DELETE FROM "prosodyarchive" WHERE "host" = ? AND "user" = ? AND "store" = ? AND "key" = ?`, [host, owner, store, key]);
+      return appends.append(`append to ${label}`, function* () {
+        // Counted before the item it replaces is deleted: the count (cached or not) is of before.
+        let held = quota === undefined ? 0 : yield* counts.held(host, owner, store, quota);
+        if (key !== null) held -= yield* run(`DELETE FROM "prosodyarchive" WHERE "host" = ? AND "user" = ? AND "store" = ? AND "key" = ?`, [host, owner, store, key]);
         if (quota !== undefined) {
-          const found = yield* rows(
-            `SELECT COUNT(*) FROM (SELECT 1 AS "one" FROM "prosodyarchive" WHERE "host" = ? AND "user" = ? AND "store" = ?${limitClause(quota)}) AS "held"`,
-            [host, owner, store],
-          );
-          if (Number(found[0][0]) >= quota) throw storageError("quota-limit", `archive ${label} holds ${quota} items, its limit`, { backend: "sql" });
+          if (held >= quota) throw storageError("quota-limit", `archive ${label} holds ${quota} items, its limit`, { backend: "sql" });
         }
         const id = key ?? newId();
         yield* run(insert, [host, owner, store, at, with_ ?? "", id, encoded.type, encoded.value] as Param[]);
+        if (quota !== undefined) counts.hold(host, owner, store, held + 1);
         return id;
-      }, { scopes: [[host, owner, store]] });
+      }, [host, owner, store]);
     },
 
     async find(user, query = {}) {

@@ -24,6 +24,12 @@ export interface Dialect {
    * (SQLite: `INSERT OR REPLACE`). Where absent, the rows are deleted first, then inserted.
    */
   readonly insertReplacing?: string;
+  /**
+   * A SELECT of values that change whenever another connection commits to the database or this
+   * one writes (SQLite: `data_version` and `total_changes()`), so this connection can tell
+   * whether counts it cached are still true. Absent where no such cheap signal exists.
+   */
+  readonly dataVersion?: string;
   /** True where text columns can hold bytes that are not UTF-8. */
   readonly byteStrings: boolean;
   /**
