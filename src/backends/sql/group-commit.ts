@@ -4,6 +4,8 @@ import type { RowScope } from "./turns.js";
 /** Most appends one transaction takes, so that one commit never grows without bound. */
 const MAX_BATCH = 256;
 
+const defer = process.env.XS_DEFER === 'tick' ? process.nextTick : setImmediate;
+
 /** One append waiting for a transaction. */
 interface Waiting {
   what: string;
@@ -44,7 +46,7 @@ export class GroupCommit {
         this.#scheduled = true;
         // The flush waits for the current turn of the event loop to end, so that every append
         // made in it (and every append that a finished batch's callers make next) joins it.
-        setImmediate(() => void this.#flush());
+        defer(() => void this.#flush());
       }
     });
   }
@@ -52,7 +54,7 @@ export class GroupCommit {
   async #flush(): Promise<void> {
     for (let first = true; this.#waiting.length > 0; first = false) {
       // After a batch, its callers get a turn to make their next appends, which join the next.
-      if (!first) await new Promise((resolve) => setImmediate(resolve));
+      if (!first) await new Promise((resolve) => defer(resolve));
       // Appends in arrival order: one to run alone, or the longest run of others up to MAX_BATCH.
       let n = 1;
       if (!this.#waiting[0].alone) while (n < this.#waiting.length && n < MAX_BATCH && !this.#waiting[n].alone) n++;
