@@ -7,6 +7,9 @@ import { describeObject, userColumn, type SqlTable } from "./scope.js";
 import { checkText, checkWhen } from "./archive-checks.js";
 import { appendPath } from "./archive-counts.js";
 
+/** How a page is read: see `pathOf` in sqlArchive. */
+type Path = "contact" | "sort" | "plain";
+
 /** Rows fetched per round trip while iterating a result without a small limit. */
 const PAGE_SIZE = 250;
 
@@ -38,15 +41,28 @@ export function sqlArchive(scope: SqlTable, quota: number | undefined, newId: ()
   };
 
   /** The SELECT of one page of rows in archive order (or newest first). */
-  function pageSql(where: Where, descending: boolean, limit: number, byContact = false): [string, Param[]] {
+  function pageSql(where: Where, descending: boolean, limit: number, path: Path = "plain"): [string, Param[]] {
     const order = `ORDER BY "sort_id" ${descending ? "DESC" : "ASC"}`;
-    if (byContact && dialect.withIndexHint) {
+    if (path === "sort" && dialect.sortIndexHint) {
+      return [`SELECT ${columns} FROM "prosodyarchive" ${dialect.sortIndexHint} WHERE ${sqlOf(where)} ${order}${limitClause(limit)}`, where.params];
+    }
+    if (path === "contact" && dialect.withIndexHint) {
       // Ids from the covering (host, user, store, with, when, rowid) index first, rows after.
       const ids = `SELECT "sort_id" FROM "prosodyarchive" ${dialect.withIndexHint} WHERE ${sqlOf(where)} ${order}${limitClause(limit)}`;
       return [`SELECT ${columns} FROM "prosodyarchive" WHERE "sort_id" IN (${ids}) ${order}`, where.params];
     }
     return [`SELECT ${columns} FROM "prosodyarchive" WHERE ${sqlOf(where)} ${order}${limitClause(limit)}`, where.params];
   }
+
+  /**
+   * The index a page of `query` is read through where the dialect needs telling: by contact;
+   * by sort_id (a page of the whole archive, or one before/after an id); or the planner's choice.
+   */
+  const pathOf = (query: ArchiveQuery): Path => {
+    if (query.with !== undefined) return "contact";
+    const narrowed = query.key !== undefined || query.ids !== undefined || query.start !== undefined || query.end !== undefined;
+    return narrowed ? "plain" : "sort";
+  };
 
   /** Items of a result, fetching further pages after the first as the caller iterates. */
   function resultOf(first: Rows, where: Where, query: ArchiveQuery, label: string, total?: number): ArchiveResult {
@@ -63,7 +79,7 @@ export function sqlArchive(scope: SqlTable, quota: number | undefined, newId: ()
           if (batch.length < asked || given >= wanted) return;
           asked = Math.min(PAGE_SIZE, wanted - given);
           const cursor = extend(where, `"sort_id" ${descending ? "<" : ">"} ?`, Number(batch[batch.length - 1][0]));
-          batch = await engine.read(`find in ${label}`, ...pageSql(cursor, descending, asked, query.with !== undefined));
+          batch = await engine.read(`find in ${label}`, ...pageSql(cursor, descending, asked, pathOf(query)));
         }
       },
     };
@@ -104,16 +120,16 @@ export function sqlArchive(scope: SqlTable, quota: number | undefined, newId: ()
       const label = describeObject(scope, user);
       const base = archiveWhere(dialect, host, userColumn(user, dialect), store, query);
       const limit = Math.min(query.limit ?? Infinity, PAGE_SIZE);
-      const byContact = query.with !== undefined;
+      const path = pathOf(query);
       if (!query.total && query.before === undefined && query.after === undefined) {
         // One statement: the first page (the common MAM query) needs no transaction.
-        const found = limit === 0 ? [] : await engine.read(`find in ${label}`, ...pageSql(base, query.reverse === true, limit, byContact));
+        const found = limit === 0 ? [] : await engine.read(`find in ${label}`, ...pageSql(base, query.reverse === true, limit, path));
         return resultOf(found, base, query, label);
       }
       const first = await engine.transaction(`find in ${label}`, function* () {
         const total = query.total ? yield* count(base) : undefined;
         const where = yield* idRange(dialect, base, host, userColumn(user, dialect), store, query);
-        const found = limit === 0 ? [] : yield* rows(...pageSql(where, query.reverse === true, limit, byContact));
+        const found = limit === 0 ? [] : yield* rows(...pageSql(where, query.reverse === true, limit, path));
         return { total, where, found };
       });
       return resultOf(first.found, first.where, query, label, first.total);

@@ -15,6 +15,7 @@
  * `host` defaults to the backend's host; `user` null is host-wide data. Values must already be
  * valid (as `normalizeValue` returns them): the manager's checks are not applied here.
  */
+import { archiveStatistics } from "./statistics.js";
 import type { Element } from "ltx";
 import type { Value } from "../../values/index.js";
 import { run, type Param, type SqlEngine } from "./connection.js";
@@ -100,6 +101,7 @@ export function bulkWriter(engine: SqlEngine, codec: ValueCodec, defaultHost: st
         }
         // Each archive takes its turn, as an append does (a migrator's page is one archive).
       }, { scopes: prepared.map((p) => p.scope) });
+      await archiveStatistics(engine).wrote(prepared.length);
       return prepared.map((p) => p.key);
     },
 
