@@ -1,5 +1,5 @@
 import { rows, type SqlEngine, type Work } from "./connection.js";
-import { limitClause } from "./archive-query.js";
+import { archiveInsertSql, limitClause } from "./archive-query.js";
 import { GroupCommit } from "./group-commit.js";
 
 /**
@@ -100,7 +100,7 @@ export function appendPath(engine: SqlEngine): AppendPath {
   let path = pathOf.get(engine);
   if (!path) {
     const counts = new ArchiveCounts(engine);
-    const appends = new GroupCommit(engine, { begin: () => counts.begin(), end: () => counts.close(), settled: () => counts.settled(), failed: () => counts.forget() });
+    const appends = new GroupCommit(engine, (n) => archiveInsertSql(engine.dialect, n), { begin: () => counts.begin(), end: () => counts.close(), settled: () => counts.settled(), failed: () => counts.forget() });
     pathOf.set(engine, (path = { counts, appends }));
   }
   return path;

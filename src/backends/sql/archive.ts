@@ -2,7 +2,7 @@ import { Element } from "ltx";
 import { storageError } from "../../errors.js";
 import type { ArchiveDeleteQuery, ArchiveItem, ArchiveQuery, ArchiveResult, ArchiveStore, ArchiveSummary, User } from "../../contracts/index.js";
 import { rows, run, type Param, type Rows, type Work } from "./connection.js";
-import { archiveWhere, extend, idRange, limitClause, nthSortId, sqlOf, type Where } from "./archive-query.js";
+import { archiveInsertSql, archiveWhere, extend, idRange, limitClause, nthSortId, sqlOf, type Where } from "./archive-query.js";
 import { describeObject, userColumn, type SqlTable } from "./scope.js";
 import { checkText, checkWhen } from "./archive-checks.js";
 import { appendPath } from "./archive-counts.js";
@@ -26,9 +26,7 @@ export function sqlArchive(scope: SqlTable, quota: number | undefined, newId: ()
   const { dialect } = engine;
   const columns = COLUMNS;
   const { counts, appends } = appendPath(engine);
-  const insert =
-    `INSERT INTO "prosodyarchive" ("host", "user", "store", "when", "with", "key", "type", "value") ` +
-    `VALUES (?, ?, ?, ?, ?, ?, ?, ${dialect.bindValue})`;
+  const insert = archiveInsertSql(dialect, 1);
 
   const toItem = (row: unknown[], where: string): ArchiveItem => {
     const id = String(codec.text(row[1], `${where} row ${String(row[0])}`, "key"));
@@ -102,6 +100,11 @@ export function sqlArchive(scope: SqlTable, quota: number | undefined, newId: ()
       checkText(dialect, engine.label, "with", with_ ?? "");
       if (key !== null) checkText(dialect, engine.label, "key", key);
       const owner = userColumn(user, dialect);
+      if (key === null && quota === undefined) {
+        // Nothing to replace or count: one row, which may share an INSERT with other appends.
+        const id = newId();
+        return appends.insert(`append to ${label}`, id, [host, owner, store, at, with_ ?? "", id, encoded.type, encoded.value]);
+      }
       return appends.append(`append to ${label}`, function* () {
         // Counted before the item it replaces is deleted: the count (cached or not) is of before.
         let held = quota === undefined ? 0 : yield* counts.held(host, owner, store, quota);

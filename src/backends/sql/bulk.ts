@@ -16,6 +16,7 @@
  * valid (as `normalizeValue` returns them): the manager's checks are not applied here.
  */
 import { archiveStatistics } from "./statistics.js";
+import { archiveInsertSql } from "./archive-query.js";
 import type { Element } from "ltx";
 import type { Value } from "../../values/index.js";
 import { run, type Param, type SqlEngine } from "./connection.js";
@@ -54,10 +55,8 @@ const BATCH = 100;
 
 export function bulkWriter(engine: SqlEngine, codec: ValueCodec, defaultHost: string, newId: () => string): SqlBulkWriter {
   const { dialect } = engine;
-  const archiveRow = `(?, ?, ?, ?, ?, ?, ?, ${dialect.bindValue})`;
   const keyvalRow = `(?, ?, ?, ?, ?, ${dialect.bindValue})`;
-  const archiveInsert = (n: number) =>
-    `${dialect.insertReplacing ?? "INSERT INTO"} "prosodyarchive" ("host", "user", "store", "when", "with", "key", "type", "value") VALUES ${Array(n).fill(archiveRow).join(", ")}`;
+  const archiveInsert = (n: number) => archiveInsertSql(dialect, n, dialect.insertReplacing);
   const keyvalInsert = (n: number) =>
     `INSERT INTO "prosody" ("host", "user", "store", "key", "type", "value") VALUES ${Array(n).fill(keyvalRow).join(", ")}`;
 
