@@ -1,7 +1,9 @@
-#!/usr/bin/env -S node --max-old-space-size=320
+#!/usr/bin/env -S node --max-old-space-size=320 --max-semi-space-size=4
 // The heap limit keeps V8 from letting garbage pile up to several hundred MB during long
 // migrations (the live heap stays near 50 MB): peak memory stays under 300 MB. Run
-// `node --max-old-space-size=N dist/src/cli/main.js …` to allow more.
+// `node --max-old-space-size=N dist/src/cli/main.js …` to allow more. The 4 MB semi-spaces
+// (V8's default is 16 MB) keep short-lived garbage, of which a migration makes plenty, from
+// adding ~35 MB to the peak; it measured no slower (1 MB saved 10 MB more but was 20% slower).
 import { once } from "node:events";
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";

@@ -3,6 +3,12 @@ import type { ArchiveQuery } from "../../contracts/index.js";
 import { rows, type Param, type Work } from "./connection.js";
 import type { Dialect } from "./dialects/dialect.js";
 
+/** An INSERT of `n` archive rows (host, user, store, when, with, key, type, value each), with `verb`. */
+export function archiveInsertSql(dialect: Dialect, n: number, verb = "INSERT INTO"): string {
+  const row = `(?, ?, ?, ?, ?, ?, ?, ${dialect.bindValue})`;
+  return `${verb} "prosodyarchive" ("host", "user", "store", "when", "with", "key", "type", "value") VALUES ${row}${`, ${row}`.repeat(n - 1)}`;
+}
+
 /** A WHERE clause in parts, with its parameters in order. */
 export interface Where {
   conditions: string[];

@@ -2,9 +2,13 @@ import { Element } from "ltx";
 import { storageError } from "../../errors.js";
 import type { ArchiveDeleteQuery, ArchiveItem, ArchiveQuery, ArchiveResult, ArchiveStore, ArchiveSummary, User } from "../../contracts/index.js";
 import { rows, run, type Param, type Rows, type Work } from "./connection.js";
-import { archiveWhere, extend, idRange, limitClause, nthSortId, sqlOf, type Where } from "./archive-query.js";
+import { archiveInsertSql, archiveWhere, extend, idRange, limitClause, nthSortId, sqlOf, type Where } from "./archive-query.js";
 import { describeObject, userColumn, type SqlTable } from "./scope.js";
 import { checkText, checkWhen } from "./archive-checks.js";
+import { appendPath } from "./archive-counts.js";
+
+/** How a page is read: see `pathOf` in sqlArchive. */
+type Path = "contact" | "sort" | "plain";
 
 /** Rows fetched per round trip while iterating a result without a small limit. */
 const PAGE_SIZE = 250;
@@ -21,9 +25,8 @@ export function sqlArchive(scope: SqlTable, quota: number | undefined, newId: ()
   const { engine, codec, host, store } = scope;
   const { dialect } = engine;
   const columns = COLUMNS;
-  const insert =
-    `INSERT INTO "prosodyarchive" ("host", "user", "store", "when", "with", "key", "type", "value") ` +
-    `VALUES (?, ?, ?, ?, ?, ?, ?, ${dialect.bindValue})`;
+  const { counts, appends } = appendPath(engine);
+  const insert = archiveInsertSql(dialect, 1);
 
   const toItem = (row: unknown[], where: string): ArchiveItem => {
     const id = String(codec.text(row[1], `${where} row ${String(row[0])}`, "key"));
@@ -36,15 +39,28 @@ export function sqlArchive(scope: SqlTable, quota: number | undefined, newId: ()
   };
 
   /** The SELECT of one page of rows in archive order (or newest first). */
-  function pageSql(where: Where, descending: boolean, limit: number, byContact = false): [string, Param[]] {
+  function pageSql(where: Where, descending: boolean, limit: number, path: Path = "plain"): [string, Param[]] {
     const order = `ORDER BY "sort_id" ${descending ? "DESC" : "ASC"}`;
-    if (byContact && dialect.withIndexHint) {
+    if (path === "sort" && dialect.sortIndexHint) {
+      return [`SELECT ${columns} FROM "prosodyarchive" ${dialect.sortIndexHint} WHERE ${sqlOf(where)} ${order}${limitClause(limit)}`, where.params];
+    }
+    if (path === "contact" && dialect.withIndexHint) {
       // Ids from the covering (host, user, store, with, when, rowid) index first, rows after.
       const ids = `SELECT "sort_id" FROM "prosodyarchive" ${dialect.withIndexHint} WHERE ${sqlOf(where)} ${order}${limitClause(limit)}`;
       return [`SELECT ${columns} FROM "prosodyarchive" WHERE "sort_id" IN (${ids}) ${order}`, where.params];
     }
     return [`SELECT ${columns} FROM "prosodyarchive" WHERE ${sqlOf(where)} ${order}${limitClause(limit)}`, where.params];
   }
+
+  /**
+   * The index a page of `query` is read through where the dialect needs telling: by contact;
+   * by sort_id (a page of the whole archive, or one before/after an id); or the planner's choice.
+   */
+  const pathOf = (query: ArchiveQuery): Path => {
+    if (query.with !== undefined) return "contact";
+    const narrowed = query.key !== undefined || query.ids !== undefined || query.start !== undefined || query.end !== undefined;
+    return narrowed ? "plain" : "sort";
+  };
 
   /** Items of a result, fetching further pages after the first as the caller iterates. */
   function resultOf(first: Rows, where: Where, query: ArchiveQuery, label: string, total?: number): ArchiveResult {
@@ -61,7 +77,7 @@ export function sqlArchive(scope: SqlTable, quota: number | undefined, newId: ()
           if (batch.length < asked || given >= wanted) return;
           asked = Math.min(PAGE_SIZE, wanted - given);
           const cursor = extend(where, `"sort_id" ${descending ? "<" : ">"} ?`, Number(batch[batch.length - 1][0]));
-          batch = await engine.read(`find in ${label}`, ...pageSql(cursor, descending, asked, query.with !== undefined));
+          batch = await engine.read(`find in ${label}`, ...pageSql(cursor, descending, asked, pathOf(query)));
         }
       },
     };
@@ -84,35 +100,39 @@ export function sqlArchive(scope: SqlTable, quota: number | undefined, newId: ()
       checkText(dialect, engine.label, "with", with_ ?? "");
       if (key !== null) checkText(dialect, engine.label, "key", key);
       const owner = userColumn(user, dialect);
-      return engine.transaction(`append to ${label}`, function* () {
-        if (key !== null) yield* run(`DELETE FROM "prosodyarchive" WHERE "host" = ? AND "user" = ? AND "store" = ? AND "key" = ?`, [host, owner, store, key]);
+      if (key === null && quota === undefined) {
+        // Nothing to replace or count: one row, which may share an INSERT with other appends.
+        const id = newId();
+        return appends.insert(`append to ${label}`, id, [host, owner, store, at, with_ ?? "", id, encoded.type, encoded.value]);
+      }
+      return appends.append(`append to ${label}`, function* () {
+        // Counted before the item it replaces is deleted: the count (cached or not) is of before.
+        let held = quota === undefined ? 0 : yield* counts.held(host, owner, store, quota);
+        if (key !== null) held -= yield* run(`DELETE FROM "prosodyarchive" WHERE "host" = ? AND "user" = ? AND "store" = ? AND "key" = ?`, [host, owner, store, key]);
         if (quota !== undefined) {
-          const found = yield* rows(
-            `SELECT COUNT(*) FROM (SELECT 1 AS "one" FROM "prosodyarchive" WHERE "host" = ? AND "user" = ? AND "store" = ?${limitClause(quota)}) AS "held"`,
-            [host, owner, store],
-          );
-          if (Number(found[0][0]) >= quota) throw storageError("quota-limit", `archive ${label} holds ${quota} items, its limit`, { backend: "sql" });
+          if (held >= quota) throw storageError("quota-limit", `archive ${label} holds ${quota} items, its limit`, { backend: "sql" });
         }
         const id = key ?? newId();
         yield* run(insert, [host, owner, store, at, with_ ?? "", id, encoded.type, encoded.value] as Param[]);
+        if (quota !== undefined) counts.hold(host, owner, store, held + 1);
         return id;
-      }, { scopes: [[host, owner, store]] });
+      }, [host, owner, store]);
     },
 
     async find(user, query = {}) {
       const label = describeObject(scope, user);
       const base = archiveWhere(dialect, host, userColumn(user, dialect), store, query);
       const limit = Math.min(query.limit ?? Infinity, PAGE_SIZE);
-      const byContact = query.with !== undefined;
+      const path = pathOf(query);
       if (!query.total && query.before === undefined && query.after === undefined) {
         // One statement: the first page (the common MAM query) needs no transaction.
-        const found = limit === 0 ? [] : await engine.read(`find in ${label}`, ...pageSql(base, query.reverse === true, limit, byContact));
+        const found = limit === 0 ? [] : await engine.read(`find in ${label}`, ...pageSql(base, query.reverse === true, limit, path));
         return resultOf(found, base, query, label);
       }
       const first = await engine.transaction(`find in ${label}`, function* () {
         const total = query.total ? yield* count(base) : undefined;
         const where = yield* idRange(dialect, base, host, userColumn(user, dialect), store, query);
-        const found = limit === 0 ? [] : yield* rows(...pageSql(where, query.reverse === true, limit, byContact));
+        const found = limit === 0 ? [] : yield* rows(...pageSql(where, query.reverse === true, limit, path));
         return { total, where, found };
       });
       return resultOf(first.found, first.where, query, label, first.total);

@@ -15,6 +15,8 @@
  * `host` defaults to the backend's host; `user` null is host-wide data. Values must already be
  * valid (as `normalizeValue` returns them): the manager's checks are not applied here.
  */
+import { archiveStatistics } from "./statistics.js";
+import { archiveInsertSql } from "./archive-query.js";
 import type { Element } from "ltx";
 import type { Value } from "../../values/index.js";
 import { run, type Param, type SqlEngine } from "./connection.js";
@@ -53,10 +55,8 @@ const BATCH = 100;
 
 export function bulkWriter(engine: SqlEngine, codec: ValueCodec, defaultHost: string, newId: () => string): SqlBulkWriter {
   const { dialect } = engine;
-  const archiveRow = `(?, ?, ?, ?, ?, ?, ?, ${dialect.bindValue})`;
   const keyvalRow = `(?, ?, ?, ?, ?, ${dialect.bindValue})`;
-  const archiveInsert = (n: number) =>
-    `${dialect.insertReplacing ?? "INSERT INTO"} "prosodyarchive" ("host", "user", "store", "when", "with", "key", "type", "value") VALUES ${Array(n).fill(archiveRow).join(", ")}`;
+  const archiveInsert = (n: number) => archiveInsertSql(dialect, n, dialect.insertReplacing);
   const keyvalInsert = (n: number) =>
     `INSERT INTO "prosody" ("host", "user", "store", "key", "type", "value") VALUES ${Array(n).fill(keyvalRow).join(", ")}`;
 
@@ -100,6 +100,7 @@ export function bulkWriter(engine: SqlEngine, codec: ValueCodec, defaultHost: st
         }
         // Each archive takes its turn, as an append does (a migrator's page is one archive).
       }, { scopes: prepared.map((p) => p.scope) });
+      await archiveStatistics(engine).wrote(prepared.length);
       return prepared.map((p) => p.key);
     },
 

@@ -14,6 +14,7 @@ import { describeConnectFailure } from "./dialects/dialect.js";
 import { checkText } from "./archive-checks.js";
 import { settingsKey, sqlSettings, type SqlSettings } from "./settings.js";
 import { ValueCodec } from "./values.js";
+import { archiveStatistics } from "./statistics.js";
 
 export type { SqlBulkWriter, BulkArchiveItem, BulkKeyValRow } from "./bulk.js";
 
@@ -49,6 +50,11 @@ async function openEngine(settings: SqlSettings, context: BackendContext, wanted
   try {
     const { version, statements } = await ensureSchema(engine, wanted, settings.readOnly);
     for (const sql of statements) context.logger.info(`[${context.name}] ${engine.label}: ${sql}`);
+    const statistics = archiveStatistics(engine);
+    if (!settings.readOnly && (await statistics.missing())) {
+      // A table that was never analysed gets plans that read whole archives (see statistics.ts).
+      await statistics.refresh().catch((error: Error) => context.logger.warn(`[${context.name}] ${engine.label}: could not analyse prosodyarchive: ${error.message}`));
+    }
     return { engine, version, close: () => engine.close() };
   } catch (error) {
     await engine.close().catch(() => {});

@@ -19,11 +19,34 @@ export interface Dialect {
    */
   readonly withIndexHint?: string;
   /**
+   * Where the planner needs telling (MariaDB/MySQL): the clause, after the table name, that makes
+   * a page bounded only by sort_id (newest 50, 50 before an id) a range scan of
+   * prosodyarchive_sort. Without it MariaDB looks the user's rows up by their first three columns
+   * and filters sort_id, reading every item newer than the bound (half the archive for a page
+   * from its middle).
+   */
+  readonly sortIndexHint?: string;
+  /**
    * The upsert that gives an archive append's "replace" in one statement: an INSERT that first
    * removes a row with the same (host, user, store, key), so the new one gets a new sort_id
    * (SQLite: `INSERT OR REPLACE`). Where absent, the rows are deleted first, then inserted.
    */
   readonly insertReplacing?: string;
+  /**
+   * A SELECT of values that change whenever another connection commits to the database or this
+   * one writes (SQLite: `data_version` and `total_changes()`), so this connection can tell
+   * whether counts it cached are still true. Absent where no such cheap signal exists.
+   */
+  readonly dataVersion?: string;
+  /** How prosodyarchive's planner statistics are read and refreshed (see statistics.ts); absent on SQLite. */
+  readonly statistics?: {
+    /** SELECT of the row count the statistics know (one row, one column). */
+    readonly rows: string;
+    /** SELECT giving a row when the table holds rows but was never analysed. */
+    readonly never: string;
+    /** The statement that analyses the table. */
+    readonly analyze: string;
+  };
   /** True where text columns can hold bytes that are not UTF-8. */
   readonly byteStrings: boolean;
   /**

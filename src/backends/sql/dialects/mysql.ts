@@ -62,8 +62,15 @@ function upgradeChecks(present: PresentSchema): Array<{ sql: string; problem: st
 export const mysqlDialect: Dialect = {
   engine: "MySQL",
   prepare: memoize((sql) => sql.replace(/"/g, "`")),
+  sortIndexHint: 'FORCE INDEX ("prosodyarchive_sort")',
   readValue: (column) => column,
   bindValue: "?",
+  statistics: {
+    rows: `SELECT "TABLE_ROWS" FROM information_schema."TABLES" WHERE "TABLE_SCHEMA" = DATABASE() AND "TABLE_NAME" = 'prosodyarchive'`,
+    // InnoDB computes persistent statistics itself when a table is created and as it changes.
+    never: "SELECT 1 FROM DUAL WHERE 0",
+    analyze: 'ANALYZE TABLE "prosodyarchive"',
+  },
   byteStrings: false,
   holds: (text) => !text.endsWith(" "),
   holdsNot: "trailing spaces (utf8mb4_bin compares 'a ' equal to 'a')",

@@ -16,6 +16,11 @@ export const postgresDialect: Dialect = {
   prepare: memoize(numberedPlaceholders),
   readValue: (column) => column,
   bindValue: "?",
+  statistics: {
+    rows: `SELECT "reltuples" FROM "pg_class" WHERE "oid" = to_regclass('prosodyarchive')`,
+    never: `SELECT 1 FROM "pg_class" WHERE "oid" = to_regclass('prosodyarchive') AND "reltuples" < 0 AND EXISTS (SELECT 1 FROM "prosodyarchive")`,
+    analyze: 'ANALYZE "prosodyarchive"',
+  },
   byteStrings: false,
   holds: (text) => !text.includes("\0"),
   holdsNot: "U+0000",

@@ -19,6 +19,7 @@ export const sqliteDialect: Dialect = {
   // prosodyarchive_index is unique here, so REPLACE finds the row an append replaces.
   insertReplacing: "INSERT OR REPLACE INTO",
   withIndexHint: 'INDEXED BY "prosodyarchive_with_when"',
+  dataVersion: "SELECT \"data_version\", total_changes() FROM pragma_data_version",
   byteStrings: true,
   holds: () => true,
   holdsNot: "nothing",
