@@ -17,10 +17,12 @@ test("migrate: argv to options", () => {
     hosts: ["a.example", "b.example"],
     stores: [{ store: "roster" }, { store: "archive", type: "archive" }],
     keepGoing: true,
+    replace: false,
     verify: true,
     json: true,
     quiet: true,
   });
+  assert.equal(migrate.parse(["--from", "internal:d", "--to", "internal:e", "--replace"]).replace, true);
   assert.deepEqual(migrate.parse(["--config", "m.cfg.lua"]).config, { file: "m.cfg.lua", input: "input", output: "output" });
   assert.deepEqual(migrate.parse(["--config", "m.cfg.lua", "old", "new"]).config, { file: "m.cfg.lua", input: "old", output: "new" });
 });

@@ -10,6 +10,7 @@ import { holdsStore } from "../../contracts/index.js";
 import type { DumpOptions } from "../../jobs/dump.js";
 import { unguardedBackend } from "../../manager/manager.js";
 import { rolesSummary } from "../../jobs/roles-migration.js";
+import { clearStores, storesToReplace } from "../../jobs/clear-target.js";
 import { selectStores, type Selection } from "../../jobs/select.js";
 import { verifySources, type VerifyReport } from "../../jobs/verify.js";
 import { parseArgs, UsageError, type ArgSpec } from "../args.js";
@@ -47,6 +48,9 @@ Options:
                       prosody_version option, else 0.12); for 13, 0.12's roles are converted
                       to account_roles (highest of operator > admin > member > registered
                       > guest primary, the others secondary) and listed in the summary
+  --replace           first clear, in the target, the stores --host/--store name (without
+                      them: every store the target holds on the hosts the source holds);
+                      without --replace, data already in the target is merged with
   --keep-going        record what fails, skip it and go on (exit status 1 at the end)
   --verify            afterwards compare the dumps of source and target (exit 1 on a difference)
   --json              print the summary as JSON
@@ -61,6 +65,7 @@ export interface MigrateCliOptions {
   hosts: string[];
   stores: StoreSpec[];
   keepGoing: boolean;
+  replace: boolean;
   targetVersion?: ProsodyVersion;
   verify: boolean;
   json: boolean;
@@ -70,7 +75,7 @@ export interface MigrateCliOptions {
 const spec: ArgSpec = {
   options: {
     from: "value", to: "value", config: "value", host: "list", store: "list",
-    "target-version": "value", "keep-going": "flag", verify: "flag", json: "flag", quiet: "flag",
+    "target-version": "value", "keep-going": "flag", replace: "flag", verify: "flag", json: "flag", quiet: "flag",
   },
   short: { q: "quiet" },
   positional: { min: 0, max: 2, names: ["INPUT", "OUTPUT"] },
@@ -101,6 +106,7 @@ export function parse(argv: string[]): MigrateCliOptions {
     hosts: args.lists.get("host") ?? [],
     stores: storeOptions(args.lists.get("store")),
     keepGoing: args.flags.has("keep-going"),
+    replace: args.flags.has("replace"),
     verify: args.flags.has("verify"),
     json: args.flags.has("json"),
     quiet: args.flags.has("quiet"),
@@ -146,6 +152,21 @@ function notCarriedLines(report: MigrationReport): string[] {
   return lines;
 }
 
+/**
+ * With `--replace`: says which of the target's stores are cleared, then clears them, before the
+ * first item moves.
+ */
+async function replaceInTarget(from: DataSource, to: DataSource, selection: Selection, io: CliIO): Promise<void> {
+  const cleared = await storesToReplace(from, to, selection);
+  if (cleared.length === 0) {
+    io.err(`xmppstore migrate: --replace: ${to.label} holds nothing of what is migrated; nothing to clear\n`);
+    return;
+  }
+  const named = cleared.map((ref) => `${ref.host}/${ref.store}:${ref.type}`).join(", ");
+  io.err(`xmppstore migrate: --replace: clearing ${cleared.length} store(s) in ${to.label} before migrating: ${named}\n`);
+  await clearStores(to, cleared);
+}
+
 /** Says, before anything moves, that the target holds data already and what migrating does to it. */
 async function announceMerge(to: DataSource, selection: Selection, io: CliIO): Promise<void> {
   const held = selectStores(await discoverStores(to), { hosts: selection.hosts, perHost: selection.perHost });
@@ -153,7 +174,7 @@ async function announceMerge(to: DataSource, selection: Selection, io: CliIO): P
   const hosts = [...new Set(held.map((ref) => ref.host))].join(", ");
   io.err(
     `xmppstore migrate: ${to.label} already holds data (${hosts}): merging into it — a user's keyval data in a store is ` +
-      "replaced by the source's, archive items with the same id are replaced, everything else is kept\n",
+      "replaced by the source's, archive items with the same id are replaced, everything else is kept (--replace clears first)\n",
   );
 }
 
@@ -209,7 +230,8 @@ export async function run(options: MigrateCliOptions, io: CliIO): Promise<number
   try {
     await reach(from);
     await reach(to);
-    await announceMerge(to, selection, io);
+    if (options.replace) await replaceInTarget(from, to, selection, io);
+    else await announceMerge(to, selection, io);
     const progress = options.quiet ? undefined : progressReporter({ write: io.err, isTTY: io.errIsTTY ?? false });
     let report: MigrationReport;
     try {
