@@ -40,9 +40,12 @@ for (const kind of ["internal", "sqlite"] as const) {
 
     // Without --replace: merged, and said so.
     await staleTarget(options);
-    const merged = await run(["migrate", "--from", from, "--to", to, "--quiet"]);
-    assert.equal(merged.status, 0, merged.stderr);
+    const merged = await run(["migrate", "--from", from, "--to", to, "--quiet", "--verify"]);
     assert.match(merged.stderr, /already holds data .*merging into it/);
+    // --verify names where the target differs from what was migrated; other.example is not compared.
+    assert.equal(merged.status, 1, merged.stderr);
+    assert.match(merged.stderr, /verify failed: host example\.com, keyval store "roster", user "stale": only in the target\n {2}source: \(nothing\)\n {2}target: \{"x@example\.com":/);
+    assert.match(merged.stdout, /verify: +differs: host example\.com, keyval store "roster", user "stale"/);
     assert.ok((await dumpHost("example.com")).keyval.roster.stale);
 
     // A --store the source lacks fails before anything is cleared.
@@ -61,6 +64,7 @@ for (const kind of ["internal", "sqlite"] as const) {
     // --replace alone: every store of the source's hosts, not other.example.
     const all = await run(["migrate", "--from", from, "--to", to, "--quiet", "--replace", "--verify"]);
     assert.equal(all.status, 0, all.stderr);
+    assert.match(all.stdout, /verify: +identical \(\d+ stores, \d+ items compared\)/);
     assert.match(all.stderr, /--replace: clearing \d+ store\(s\) .*example\.com\/vcard:keyval/);
     assert.doesNotMatch(all.stderr, /other\.example|merging/);
     host = await dumpHost("example.com");

@@ -54,7 +54,19 @@ test("dump of a migrated copy is byte-identical; verify finds a difference", asy
   await mam.set("alice", "a-00010", new Element("message").c("body").t("changed").root());
   const report = await verifySources(from, to);
   assert.equal(report.equal, false);
-  assert.match(report.difference!.to!, /changed/);
+  assert.deepEqual({ ...report.difference, from: undefined, to: undefined }, { host: "example.com", store: "archive", type: "archive", user: "alice", what: "item 11", from: undefined, to: undefined });
+  assert.match((report.difference!.to as { value: string }).value, /changed/);
+  // A keyval record the target lacks, and one only the target has, are named with their user.
+  await (await to.manager.open("example.com", "roster")).set("bob", undefined);
+  await mam.set("alice", "a-00010", (await (await from.manager.open("example.com", "archive", "archive")).get("alice", "a-00010"))!.value);
+  assert.deepEqual({ ...(await verifySources(from, to)).difference, from: undefined }, { host: "example.com", store: "roster", type: "keyval", user: "bob", what: "only in the source", from: undefined });
+  await (await to.manager.open("example.com", "roster")).set("bob", (await (await from.manager.open("example.com", "roster")).get("bob"))!);
+  await (await to.manager.open("example.com", "roster")).set("zed", { "x@example.com": { subscription: "none" } });
+  assert.deepEqual((await verifySources(from, to)).difference?.user, "zed");
+  // Stores the target holds beyond what the source has are not compared.
+  await (await to.manager.open("example.com", "roster")).set("zed", undefined);
+  await (await to.manager.open("other.example", "vcard")).set("zoe", { a: "b" });
+  assert.equal((await verifySources(from, to)).equal, true);
   for (const s of [from, to]) await s.manager.close();
 });
 

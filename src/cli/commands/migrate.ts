@@ -12,7 +12,7 @@ import { unguardedBackend } from "../../manager/manager.js";
 import { rolesSummary } from "../../jobs/roles-migration.js";
 import { clearStores, storesToReplace } from "../../jobs/clear-target.js";
 import { selectStores, type Selection } from "../../jobs/select.js";
-import { verifySources, type VerifyReport } from "../../jobs/verify.js";
+import { describeDifference, verifySources, type VerifyReport } from "../../jobs/verify.js";
 import { parseArgs, UsageError, type ArgSpec } from "../args.js";
 import type { CliIO } from "../io.js";
 import { progressReporter } from "../progress.js";
@@ -52,7 +52,8 @@ Options:
                       them: every store the target holds on the hosts the source holds);
                       without --replace, data already in the target is merged with
   --keep-going        record what fails, skip it and go on (exit status 1 at the end)
-  --verify            afterwards compare the dumps of source and target (exit 1 on a difference)
+  --verify            afterwards compare what was migrated, user by user and item by item,
+                      with the source (exit 1 naming the host, store and user that differ)
   --json              print the summary as JSON
   -q, --quiet         no progress on stderr
   -h, --help          show this help
@@ -193,7 +194,7 @@ function summaryText(report: MigrationReport, verified: VerifyReport | undefined
   if (warnings.length > 0) lines.push(`  warnings: ${warnings.length}`, ...warnings.map((w) => `    ${w}`));
   if (owner) lines.push(`  files:    new files owned by ${owner}`);
   const scope = report.notCarried.length > 0 ? ", comparing what both sides hold" : "";
-  if (verified) lines.push(`  verify:   ${verified.equal ? `dumps identical (${verified.lines} lines${scope})` : `dumps differ at line ${verified.difference!.line}`}`);
+  if (verified) lines.push(`  verify:   ${verified.equal ? `identical (${verified.stores} stores, ${verified.items} items compared${scope})` : `differs: ${describeDifference(verified.difference!)}`}`);
   return `${lines.join("\n")}\n`;
 }
 
@@ -251,15 +252,15 @@ export async function run(options: MigrateCliOptions, io: CliIO): Promise<number
       // Read back what was written, through a read-only view opened afresh.
       await to.manager.close();
       to = openSource(toSource);
-      // Only what was migrated: a target may hold other hosts as well.
-      const hosts = selection.hosts?.length || selection.perHost ? selection.hosts : [...new Set((await discoverStores(from)).map((ref) => ref.host))];
-      verified = await verifySources(from, to, { selection: { ...selection, hosts }, include: heldByTarget(to, report) });
+      // Only what was migrated (the source's stores in the selection): a target may hold more.
+      verified = await verifySources(from, to, { selection, include: heldByTarget(to, report) });
     }
     if (options.json) await io.out(`${JSON.stringify({ ...report, warnings, ...(owner ? { owner: owner.description } : {}), ...(verified ? { verify: verified } : {}) }, null, 2)}\n`);
     else await io.out(summaryText(report, verified, owner?.description, warnings));
     if (verified && !verified.equal) {
       const d = verified.difference!;
-      io.err(`xmppstore: verify failed: the dumps differ at line ${d.line}:\n  from: ${d.from ?? "(end)"}\n  to:   ${d.to ?? "(end)"}\n`);
+      const side = (v: unknown) => (v === undefined ? "(nothing)" : JSON.stringify(v));
+      io.err(`xmppstore: verify failed: ${describeDifference(d)}\n  source: ${side(d.from)}\n  target: ${side(d.to)}\n`);
       return 1;
     }
     if (report.failures.length > 0) {
