@@ -5,12 +5,17 @@ import { discoverStores, type StoreRef } from "./discover.js";
 import { selectStores, type Selection } from "./select.js";
 import { usersOf } from "./users.js";
 
-/** One user's data in one store: keyval entries (top-level keys) or archive items. */
+/**
+ * One user's data in one store. Items count as `migrate` moves them: a keyval record (a user's
+ * whole value in a store) is 1 item, an archive item is 1 item.
+ */
 export interface UserListing {
   /** `null` for host-wide data. */
   user: User;
   type: StoreRef["type"];
   items: number;
+  /** Keyval only: the record's entries (top-level keys; 1 for a value that is not a table). */
+  keys?: number;
 }
 
 export interface StoreListing {
@@ -31,7 +36,7 @@ export interface HostListing {
 }
 
 /** Entries of a keyval value: its top-level keys, or 1 for a value that is not a table. */
-function keyvalItems(value: Value): number {
+function keyvalKeys(value: Value): number {
   return isTable(value) ? tableSize(value) : 1;
 }
 
@@ -41,7 +46,7 @@ export async function listUsers(source: DataSource, ref: StoreRef): Promise<User
   for (const user of await usersOf(source.manager, ref)) {
     if (ref.type === "keyval") {
       const value = await (await source.manager.open(ref.host, ref.store)).get(user);
-      if (value !== undefined) out.push({ user, type: ref.type, items: keyvalItems(value) });
+      if (value !== undefined) out.push({ user, type: ref.type, items: 1, keys: keyvalKeys(value) });
     } else {
       const result = await (await source.manager.open(ref.host, ref.store, "archive")).find(user, { limit: 0, total: true });
       if (result.total) out.push({ user, type: ref.type, items: result.total });

@@ -55,7 +55,12 @@ test("ls and get on a SQLite file", async (t) => {
   await sqliteWithSample(join(dir, "a.sqlite"), 4);
   const from = `sqlite:${dir}/a.sqlite`;
   const hosts = await run(["ls", "--from", from]);
-  assert.equal(hosts.stdout, "HOST                    STORES  USERS  ITEMS\nconference.example.com  2       1      3\nexample.com             5       3      15\n");
+  assert.equal(hosts.stdout, "HOST                    STORES  USERS  ITEMS\nconference.example.com  2       1      2\nexample.com             5       3      13\n");
+  // "items" means the same in ls and in migrate's summary (issue 13, item 8).
+  const migrated = await run(["migrate", "--from", from, "--to", `internal:${dir}/copy`, "--quiet"]);
+  assert.match(migrated.stdout, /items: {4}15 \(7 keyval, 8 archive\)\n/);
+  const roster = await run(["ls", "--from", from, "example.com", "roster"]);
+  assert.equal(roster.stdout, 'USER     TYPE    ITEMS  KEYS\n"alice"  keyval  1      2\n"bob"    keyval  1      1\n');
   const stores = await run(["ls", "--from", from, "example.com", "--json"]);
   assert.deepEqual(JSON.parse(stores.stdout).map((s: { store: string }) => s.store), ["accounts", "archive", "pubsub_nodes", "pubsub_princely_musings", "roster"]);
   const users = await run(["ls", "--from", from, "example.com", "archive"]);

@@ -9,8 +9,9 @@ export const usage = `Usage: xmppstore ls --from SOURCE [HOST [STORE]] [--json]
 
 Lists what SOURCE holds: without HOST its hosts (stores, users, items); with HOST
 that host's stores (type, users, items); with HOST STORE the users of that store
-and how many items each has (keyval entries or archive items). Host-wide data is
-listed as the user "".
+with their items (and a keyval record's top-level keys). Host-wide data is listed
+as the user "". Items count as migrate's summary does: each user's keyval record in
+a store is 1 item, each archive item is 1, so ls totals equal what migrate moves.
 
 Options:
   --from SOURCE   internal:DIR | sqlite:FILE | postgres://… | mysql://… | prosody:FILE
@@ -62,7 +63,9 @@ export async function run(options: LsCliOptions, io: CliIO): Promise<number> {
         users.push(...(await listUsers(source, { host: options.host, store: options.store, type })));
       }
       json = users.map((u) => ({ ...u, user: u.user ?? "" }));
-      rows = [["USER", "TYPE", "ITEMS"], ...users.map((u) => [JSON.stringify(u.user ?? ""), u.type, String(u.items)])];
+      // KEYS only where there are keyval records to count them in.
+      const keys = users.some((u) => u.keys !== undefined);
+      rows = [["USER", "TYPE", "ITEMS", ...(keys ? ["KEYS"] : [])], ...users.map((u) => [JSON.stringify(u.user ?? ""), u.type, String(u.items), ...(keys ? [u.keys === undefined ? "-" : String(u.keys)] : [])])];
     }
     await io.out(options.json ? `${JSON.stringify(json, null, 2)}\n` : table(rows));
     return 0;

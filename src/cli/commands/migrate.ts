@@ -55,6 +55,9 @@ Options:
   --verify            afterwards compare what was migrated, user by user and item by item,
                       with the source (exit 1 naming the host, store and user that differ)
   --json              print the summary as JSON
+
+Items in the summary count as in ls: each user's keyval record in a store is 1 item,
+each archive item is 1.
   -q, --quiet         no progress on stderr
   -h, --help          show this help
 `;
