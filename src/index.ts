@@ -43,6 +43,8 @@ export { pluginPackageName } from "./manager/registry.js";
 export type { AccountStore } from "./stores/accounts.js";
 export type { RosterStore, Roster, RosterItem, Subscription } from "./stores/roster.js";
 export type { VCardStore } from "./stores/vcard.js";
+export type { VCard4Store } from "./stores/vcard4.js";
+export { toVcardTemp, fromVcardTemp } from "./stores/vcard-convert.js";
 export type { PrivateXmlStore } from "./stores/private.js";
 export type { BlocklistStore, BlockedJid } from "./stores/blocklist.js";
 export type { PrivacyStore, PrivacyLists, PrivacyList, PrivacyItem, PrivacyStanzaKind } from "./stores/privacy.js";

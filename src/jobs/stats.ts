@@ -61,7 +61,7 @@ export async function stats(source: DataSource, options: StatsOptions = {}): Pro
   const refs = selectStores(await discoverStores(source), options.selection);
   const listed = [];
   for (const ref of refs) listed.push({ ref, users: await listUsers(source, ref) });
-  const planned = listed.reduce((n, l) => n + l.users.reduce((m, u) => m + (l.ref.type === "archive" ? u.items : 1), 0), 0);
+  const planned = listed.reduce((n, l) => n + l.users.reduce((m, u) => m + u.items, 0), 0);
   options.progress?.planned?.({ units: listed.reduce((n, l) => n + l.users.length, 0), items: planned });
 
   const hosts = new Map<string, HostStats & { names: Set<string> }>();

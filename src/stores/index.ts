@@ -15,6 +15,7 @@ import { privateXmlStore, type PrivateXmlStore } from "./private.js";
 import { pepStore, pubsubService, type PepStore, type PubsubService } from "./pubsub.js";
 import { rosterStore, type RosterStore } from "./roster.js";
 import { vcardStore, type VCardStore } from "./vcard.js";
+import { vcard4Store, type VCard4Store } from "./vcard4.js";
 
 /** The typed stores of one manager, each by host: `stores(sm).roster("example.com")`. */
 export interface TypedStores {
@@ -24,6 +25,8 @@ export interface TypedStores {
   roster(host: string): RosterStore;
   /** vcard-temp vCards (mod_vcard). */
   vcard(host: string): VCardStore;
+  /** vCard4 in PEP (mod_vcard4, mod_vcard_legacy: Debian's default), with vcard-temp conversion. */
+  vcard4(host: string): VCard4Store;
   /** Private XML storage, XEP-0049 (mod_private). */
   privateXml(host: string): PrivateXmlStore;
   /** Blocked JIDs, XEP-0191 (mod_blocklist). */
@@ -56,6 +59,7 @@ const MAKERS: { [K in keyof TypedStores]: (scope: StoreScope) => ReturnType<Type
   accounts: accountStore,
   roster: rosterStore,
   vcard: vcardStore,
+  vcard4: vcard4Store,
   privateXml: privateXmlStore,
   blocklist: blocklistStore,
   privacy: privacyStore,
