@@ -1,4 +1,4 @@
-import { Element, parse } from "ltx";
+import type { Element } from "ltx";
 import type { StoreScope } from "./common.js";
 import { pepStore } from "./pubsub.js";
 import { checkElement } from "./stanza-table.js";
@@ -7,14 +7,13 @@ import { fromVcardTemp, toVcardTemp, VCARD4_NS } from "./vcard-convert.js";
 
 /** The PEP node mod_vcard4 and mod_vcard_legacy keep a user's vCard4 in. */
 export const VCARD4_NODE = "urn:xmpp:vcard4";
-const PUBSUB_NS = "http://jabber.org/protocol/pubsub";
 const ITEM_ID = "current";
 
 /**
  * vCard4 (XEP-0292) as Prosody's mod_vcard4 and mod_vcard_legacy keep it (Debian's default
  * configuration loads both): the user's PEP node `urn:xmpp:vcard4` (its record in the map store
- * `pep`) with one item `current`, stored as the `<item xmlns="…pubsub" id="current">` holding
- * the `<vcard xmlns="urn:ietf:params:xml:ns:vcard-4.0"/>`, in the archive `pep_urn:xmpp:vcard4`.
+ * `pep`) with one item `current`, its payload `<vcard xmlns="urn:ietf:params:xml:ns:vcard-4.0"/>`
+ * stored (as mod_pep's item store keeps the `<item/>`'s child) in the archive `pep_urn:xmpp:vcard4`.
  */
 export interface VCard4Store {
   /** The user's `<vcard/>`, or undefined when none is published. */
@@ -37,10 +36,7 @@ export function vcard4Store(scope: StoreScope): VCard4Store {
   const self: VCard4Store = {
     async get(user) {
       const [item] = await pep.of(user).items(VCARD4_NODE, 1);
-      if (item === undefined) return undefined;
-      // Prosody stores the whole <item/>; a bare <vcard/> (written by other tools) is read too.
-      const payload = item.payload;
-      return payload.is("item", PUBSUB_NS) ? payload.getChild("vcard", VCARD4_NS) : payload.is("vcard", VCARD4_NS) ? payload : undefined;
+      return item?.payload.is("vcard", VCARD4_NS) ? item.payload : undefined;
     },
     async set(user, vcard) {
       checkElement(vcard, "vcard", VCARD4_NS, "[pep] vcard4");
@@ -50,9 +46,7 @@ export function vcard4Store(scope: StoreScope): VCard4Store {
         // The publish options mod_vcard_legacy passes become the node's stored config, as util.pubsub keeps them.
         await service.setNode({ name: VCARD4_NODE, config: { access_model: "open", _defaults_only: true }, subscribers: {}, affiliations: { [`${owner}@${scope.host}`]: "owner" } });
       }
-      // A copy: the caller keeps its element, whose parent would otherwise change.
-      const item = new Element("item", { xmlns: PUBSUB_NS, id: ITEM_ID }).cnode(parse(vcard.toString())).root();
-      await service.publish(VCARD4_NODE, ITEM_ID, item, `${owner}@${scope.host}`);
+      await service.publish(VCARD4_NODE, ITEM_ID, vcard, `${owner}@${scope.host}`);
     },
     async getAsVcardTemp(user) {
       const vcard = await self.get(user);
