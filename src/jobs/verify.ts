@@ -64,11 +64,15 @@ function userOrder(a: User, b: User): number {
 
 async function compareStore(from: DataSource, to: DataSource, ref: StoreRef, report: VerifyReport, options: VerifyOptions): Promise<VerifyDifference | undefined> {
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
-  const left = await usersOf(from.manager, ref);
+  const included = async (user: User) => !options.include || (await options.include(ref, user));
+  const left: User[] = [];
+  for (const user of await usersOf(from.manager, ref)) if (await included(user)) left.push(user);
+  // Nothing of this store compared (a target with no place for it): its side is not read at all.
+  if (left.length === 0 && options.include) return undefined;
   const right = await usersOf(to.manager, ref);
   const users = [...new Set([...left, ...right])].sort(userOrder);
   for (const user of users) {
-    if (options.include && !(await options.include(ref, user))) continue;
+    if (!(await included(user))) continue;
     const at = { host: ref.host, store: ref.store, type: ref.type, user: user ?? "" };
     const difference = ref.type === "keyval" ? await compareKeyVal(from, to, ref, user) : await compareArchive(from, to, ref, user, report, pageSize);
     if (difference) return { ...at, ...difference };
