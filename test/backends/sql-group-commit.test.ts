@@ -115,9 +115,9 @@ for (const [name, make, available] of engines) {
       assert.deepEqual((await collect(await archive.find("alice"))).map((i) => i.id), ["k4", "bulk", "k5"]);
     });
 
-    test("each append has committed when it resolves: another connection sees it", async (t) => {
+    // Checked on SQLite, where a second connection is one line; the servers' commits are theirs.
+    if (name === "SQLite3") test("each append has committed when it resolves: another connection sees it", async (t) => {
       const { archive, db } = await setup(t, make);
-      if (db.sql.driver !== "SQLite3") return t.skip("checked on SQLite, where a second connection is one line");
       const other = new Database(join(db.dataPath!, db.sql.database!), { readonly: true });
       t.after(() => other.close());
       const seen = other.prepare(`SELECT count(*) AS n FROM "prosodyarchive" WHERE "key" = ?`);
