@@ -112,6 +112,10 @@ describe("lua parse: tables", () => {
     assertValue("{[false] = 1, [1.5] = 2, [3] = 3, [true] = 4}", new LuaTable([[false, 1], [1.5, 2], [3, 3], [true, 4]]));
     assertValue("{'a', name = 'n'}", new LuaTable([[1, "a"], ["name", "n"]]));
     assertValue("{[2.0] = 'two', [1] = 'one'}", ["one", "two"]);
+    // keyed fields only, some keys not strings (a roster's [false]): built without a replay
+    assertValue('{[false] = {version = 1}, ["a@x"] = {}, [true] = 2, [false] = 3}', new LuaTable([[false, 3], ["a@x", {}], [true, 2]]));
+    assertValue('{[false] = 1, ["a"] = 2, [false] = nil}', { a: 2 });
+    assertValue("{[false] = 1, [true] = 2, [false] = nil, [true] = nil}", {});
     assertValue("{[9007199254740993] = true}", new LuaTable([[9007199254740993n, true]]));
     // an integral float key is the integer key, as in Lua
     assertValue("{[9007199254740992.0] = 1, [9007199254740992] = 2}", new LuaTable([[9007199254740992n, 2]]));
