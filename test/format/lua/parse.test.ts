@@ -99,6 +99,11 @@ describe("lua parse: numbers", () => {
     assertFails("return math.huge;", /unexpected name 'math'/);
     assertFails("return 1 + 2;", /end of file expected/);
     assertFails('return -"x";', /arithmetic on a non-number/);
+    // the fast paths for Prosody's `["key"] = true;` leave other forms to the general reader
+    assertFails('return {["a"] = true / 2};', /arithmetic on a non-number/);
+    assertFails('return {["a"] = = 1};', /unexpected symbol '='/);
+    assertValue('{["a"]=true,["b"]  =  false}', { a: true, b: false });
+    assertFails('return {["a"] = truex};', /unexpected name 'truex'/);
     assertFails("return 1//2;", /end of file expected/);
   });
 });
