@@ -20,14 +20,16 @@ import { encodeListItem } from "../src/backends/internal/codec.js";
 import { encodeName, encodeStoreName } from "../src/backends/internal/names.js";
 import { ProsodyBatch, prosodyAvailable, prosodyOps, type ProsodyQuery } from "../test/helpers/prosody.js";
 import type { ArchiveQuery } from "../src/contracts/index.js";
-import { CONTACTS, contact, itemId, message, roster } from "./workload.js";
+import { CONTACTS, contact, itemId, message, roster, vcard } from "./workload.js";
+import { serializeDatFile } from "../src/format/lua/index.js";
+import type { Value } from "../src/values/index.js";
 import { printTable, type Row } from "./report.js";
 
 const ITEMS = Number(process.env.XS_BENCH_ITEMS ?? 100_000);
 const HOST = "example.com";
 const T0 = 1_700_000_000;
 const STEP = 10; // seconds between archived messages
-const KEYVAL_N = 2000;
+const KEYVAL_N = 3000; // 1 000 users per round
 const APPEND_N = 5000;
 const DURABLE_N = 300;
 const ROUNDS = 3;
@@ -66,9 +68,8 @@ async function main(): Promise<void> {
     console.log(`wrote the ${ITEMS}-item archive with the codec in ${(performance.now() - written).toFixed(0)} ms`);
 
     const sm = new StorageManager({ data_path: dataPath, ...limit });
-    const kv = await sm.open(HOST, "roster");
     const archive = await sm.open(HOST, "archive", "archive");
-    const value = roster(1);
+    const value = roster(1, 10);
 
     // Each row runs Prosody's side (one lua5.4 process, timed inside Lua), then ours right
     // after, so that both meet the same machine load.
@@ -92,16 +93,27 @@ async function main(): Promise<void> {
       return p;
     };
     const n = (total: number) => Math.ceil(total / ROUNDS);
-    const pSet = await best(
-      "keyval set (roster, 20 contacts)",
-      (r) => prosody(n(KEYVAL_N), prosodyOps.keyvalSet(HOST, "roster", "p", value), { user: `p${r}user%d` }),
-      (r) => timeOurs(n(KEYVAL_N), (i) => kv.set(`u${r}user${i}`, value)),
-    );
-    await best(
-      "keyval get",
-      (r) => prosody(n(KEYVAL_N), prosodyOps.keyvalGet(HOST, "roster", "p"), { user: `p${r}user%d` }),
-      (r) => timeOurs(n(KEYVAL_N), (i) => kv.get(`u${r}user${i}`)),
-    );
+    // keyval rows: rosters of 10 and 100 contacts and a vCard of a few kB, each set then read back
+    let pSet = 0;
+    const keyvalWorkloads: Array<[string, string, Value]> = [
+      ["roster, 10 contacts", "roster", roster(1, 10)],
+      ["roster, 100 contacts", "roster", roster(1, 100)],
+      [`vCard, ${serializeDatFile(vcard(), "vcard").length} bytes`, "vcard", vcard()],
+    ];
+    for (const [k, [label, store, data]] of keyvalWorkloads.entries()) {
+      const kvs = await sm.open(HOST, store);
+      const setTime = await best(
+        `keyval set (${label})`,
+        (r) => prosody(n(KEYVAL_N), prosodyOps.keyvalSet(HOST, store, "p", data), { user: `p${k}r${r}user%d` }),
+        (r) => timeOurs(n(KEYVAL_N), (i) => kvs.set(`u${k}r${r}user${i}`, data)),
+      );
+      if (k === 0) pSet = setTime;
+      await best(
+        `keyval get (${label})`,
+        (r) => prosody(n(KEYVAL_N), prosodyOps.keyvalGet(HOST, store, "p"), { user: `p${k}r${r}user%d` }),
+        (r) => timeOurs(n(KEYVAL_N), (i) => kvs.get(`u${k}r${r}user${i}`)),
+      );
+    }
     const pAppend = await best(
       "archive append (new ids)",
       (r) => prosody(n(APPEND_N), prosodyOps.archiveAppend(HOST, "archive", `pappender${r}`, { value: message(1), when: T0, with: contact(1) })),

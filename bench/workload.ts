@@ -1,5 +1,5 @@
 import { Element } from "ltx";
-import { LuaTable, type Value } from "../src/values/index.js";
+import { LuaTable, type LuaKey, type Value } from "../src/values/index.js";
 
 /** The data the backend benchmarks store, the same on both sides of a comparison. */
 export const CONTACTS = 100;
@@ -15,9 +15,19 @@ export function message(i: number): Element {
   return el;
 }
 
-/** A 20-contact roster with its `[false]` metadata entry. */
-export function roster(version = 1): Value {
+/** A roster of `contacts` contacts (20 by default) with its `[false]` metadata entry. */
+export function roster(version = 1, contacts = 20): Value {
   const table = new LuaTable([[false, { version, pending: {} }]]);
-  for (let c = 0; c < 20; c++) table.set(`friend${c}@example.net`, { subscription: "both", name: `Friend ${c}`, groups: { Friends: true } });
+  for (let c = 0; c < contacts; c++) table.set(`friend${c}@example.net`, { subscription: "both", name: `Friend ${c}`, groups: { Friends: true } });
   return table;
+}
+
+/** A vcard-temp vCard of a few kB as mod_vcard keeps it: `st.preserialize` of the <vCard/>, with a small photo. */
+export function vcard(): Value {
+  const field = (name: string, text: string): Value => new LuaTable([["name", name], ["attr", {}], [1, text]]);
+  const photo = new LuaTable([["name", "PHOTO"], ["attr", {}], [1, field("TYPE", "image/png")], [2, field("BINVAL", "iVBORw0KGgo".repeat(300))]]);
+  const entries: Array<[LuaKey, Value]> = [["name", "vCard"], ["attr", { xmlns: "vcard-temp" }]];
+  const children = [field("FN", "Juliet Capulet"), field("NICKNAME", "Jules"), field("URL", "https://example.com/~juliet"), field("BDAY", "1996-07-16"), field("DESC", "Balcony enthusiast; writes \"letters\".\nSecond line."), photo];
+  children.forEach((child, i) => entries.push([i + 1, child]));
+  return new LuaTable(entries);
 }

@@ -150,7 +150,9 @@ function walk(value: unknown, where: Path | string, depth: number, ancestors: Se
     const pairs: Array<[LuaKey, Value]> = [];
     for (const [key, item] of tablePairs(value as never)) {
       const path = { parent: where, key };
-      pairs.push([normalizeKey(key, pathText(path)), walk(item, path, depth + 1, ancestors)]);
+      // the path's text is built only for a key that needs checking beyond the common cases
+      const plain = typeof key === "boolean" || (typeof key === "string" && key.isWellFormed()) || (typeof key === "number" && !Number.isNaN(key));
+      pairs.push([plain ? key : normalizeKey(key, pathText(path)), walk(item, path, depth + 1, ancestors)]);
     }
     copy = tableFromPairs(pairs);
   }
@@ -164,9 +166,15 @@ function walkObject(value: Record<string, unknown>, where: Path | string, depth:
   for (const key of Object.keys(value)) {
     const item = value[key];
     if (item === undefined || item === null) continue;
-    const path = { parent: where, key };
-    if (!key.isWellFormed()) checkString(key, pathText(path));
-    const inner = walk(item, path, depth + 1, ancestors);
+    let inner: Value;
+    // leaves that need no change are copied as they are, without a path or a call
+    if (key.isWellFormed() && (typeof item === "number" || typeof item === "boolean" || (typeof item === "string" && item.isWellFormed()))) {
+      inner = item;
+    } else {
+      const path = { parent: where, key };
+      if (!key.isWellFormed()) checkString(key, pathText(path));
+      inner = walk(item, path, depth + 1, ancestors);
+    }
     // A "__proto__" key is data, not the object's prototype.
     setField(copy, key, inner);
   }

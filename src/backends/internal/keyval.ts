@@ -24,15 +24,16 @@ export async function readDat(context: InternalContext, store: string, user: Use
 
 /**
  * Replaces (or, for `undefined`, removes) `user`'s `.dat` file; the caller holds the file's turn
- * (see `writing`, which has checked the directories; a missing one is made here when writing).
+ * (see `writing`, which has checked the directories; a missing one is made here when writing,
+ * unless `dirsMade` says the caller's `writing` made them already).
  */
-export async function writeDat(context: InternalContext, store: string, user: User, data: Value | undefined): Promise<void> {
+export async function writeDat(context: InternalContext, store: string, user: User, data: Value | undefined, dirsMade = false): Promise<void> {
   const file = context.layout.file(store, user, "dat");
   try {
     if (data === undefined) await removeFile(file, context.durable);
     else {
       const bytes = encodeDat(data, file);
-      checkParents(context, file, true);
+      if (!dirsMade) checkParents(context, file, true);
       await writeFileAtomic(file, bytes, context.durable, context.owner);
     }
   } catch (error) {
@@ -79,7 +80,9 @@ export function internalKeyVal(context: InternalContext, store: string): KeyValS
     get: (user) => readDat(context, store, user),
     async set(user, data) {
       const file = context.layout.file(store, user, "dat");
-      await writing(context, file, () => writeDat(context, store, user, data ?? undefined), false);
+      // a write makes missing directories in its turn (one check of them), a removal does not
+      const value = data ?? undefined;
+      await writing(context, file, () => writeDat(context, store, user, value, value !== undefined), value !== undefined);
     },
     users: () => usersWith(context, store, ".dat"),
   };

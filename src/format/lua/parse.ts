@@ -14,6 +14,9 @@ const RESERVED = new Set([
   "local", "nil", "not", "or", "repeat", "return", "then", "true", "until", "while",
 ]);
 
+const TRUE = Buffer.from("true");
+const FALSE = Buffer.from("false");
+
 /** The expression reader over one source; shared by the file-level readers below. */
 export class LuaDataParser extends LuaSource {
   /** The fields of the tables being read; its `stanzas` switch is for archive readers. */
@@ -26,6 +29,8 @@ export class LuaDataParser extends LuaSource {
     const c = this.bytes[this.pos];
     if (c === 34) return this.readQuotedString();
     if (c === 123) return this.parseTable(depth + 1);
+    if (c === 116 && this.isWord(TRUE)) return true;
+    if (c === 102 && this.isWord(FALSE)) return false;
     let value = this.parseUnary(depth);
     for (;;) {
       this.skipSpace();
@@ -103,7 +108,21 @@ export class LuaDataParser extends LuaSource {
         this.pos++;
         return table.finish(base);
       }
-      if (c === 91 && this.longBracketLevel(this.pos, true) < 0) {
+      if (c === 91 && b[this.pos + 1] === 34) {
+        // `["key"] = value`, the form Prosody writes: no long bracket, a key that is never nil
+        this.pos++;
+        const key = this.readQuotedString() as string | Uint8Array;
+        const p = this.pos;
+        if (b[p] === 93 && b[p + 1] === 32 && b[p + 2] === 61 && b[p + 3] === 32) {
+          this.pos = p + 4;
+        } else {
+          this.skipSpace();
+          this.expect(93, "']'");
+          this.skipSpace();
+          this.expect(61, "'='");
+        }
+        table.keyed(key, this.parseExpr(depth));
+      } else if (c === 91 && this.longBracketLevel(this.pos, true) < 0) {
         const at = this.pos++;
         const key = b[this.pos] === 34 ? this.readQuotedString() : this.parseExpr(depth);
         this.skipSpace();
@@ -138,6 +157,20 @@ export class LuaDataParser extends LuaSource {
     const named = b[this.pos] === 61 && b[this.pos + 1] !== 61 && !RESERVED.has(name);
     this.pos = start;
     return named;
+  }
+
+  /**
+   * At `word` directly followed by `;`, `,` or `}` (the end of a table field, as Prosody writes
+   * it): consumes it. Anything else (`true / 2`, `trueish`) takes the general path.
+   */
+  private isWord(word: Uint8Array): boolean {
+    const b = this.bytes;
+    const p = this.pos;
+    for (let i = 0; i < word.length; i++) if (b[p + i] !== word[i]) return false;
+    const next = b[p + word.length];
+    if (next !== 59 && next !== 44 && next !== 125) return false;
+    this.pos = p + word.length;
+    return true;
   }
 
   /** Consumes the byte `c` or fails with "`what` expected". */

@@ -62,6 +62,7 @@ export class FieldStack {
     let positional = 0;
     let named = 0;
     let simple = true;
+    let numbered = false;
     for (let i = base; i < top; i++) {
       const key = keys[i];
       if (key === POSITIONAL) {
@@ -71,9 +72,10 @@ export class FieldStack {
         named++;
       } else {
         simple = false;
+        if (typeof key === "number" || typeof key === "bigint") numbered = true;
       }
     }
-    if (!simple) return this.replay(base, top);
+    if (!simple) return positional === 0 && !numbered ? this.keyedOnly(base, top) : this.replay(base, top);
     if (this.stanzas && named >= 2) {
       const element = this.element(base, top);
       if (element !== undefined) return element;
@@ -121,6 +123,20 @@ export class FieldStack {
     }
     this.extras = extras;
     return element;
+  }
+
+  /**
+   * A table of keyed fields only, some keys not strings (a roster's `[false]` entry): with no
+   * positional or numeric keys, Lua's order of assignment is the reading order and the result
+   * cannot be a sequence, so the table is built once, without a replay.
+   */
+  private keyedOnly(base: number, top: number): ValueObject | LuaTable {
+    const table = new LuaTable();
+    for (let i = base; i < top; i++) table.set(this.keys[i] as LuaKey, this.values[i]);
+    if (table.size === 0) return {};
+    for (const [key] of table) if (typeof key !== "string") return table;
+    // every other key was assigned nil: only string keys are left
+    return tableFromPairs(table.entries()) as ValueObject;
   }
 
   /** Assigns the fields in Lua's order into a LuaTable, then gives it its canonical shape. */

@@ -99,6 +99,11 @@ describe("lua parse: numbers", () => {
     assertFails("return math.huge;", /unexpected name 'math'/);
     assertFails("return 1 + 2;", /end of file expected/);
     assertFails('return -"x";', /arithmetic on a non-number/);
+    // the fast paths for Prosody's `["key"] = true;` leave other forms to the general reader
+    assertFails('return {["a"] = true / 2};', /arithmetic on a non-number/);
+    assertFails('return {["a"] = = 1};', /unexpected symbol '='/);
+    assertValue('{["a"]=true,["b"]  =  false}', { a: true, b: false });
+    assertFails('return {["a"] = truex};', /unexpected name 'truex'/);
     assertFails("return 1//2;", /end of file expected/);
   });
 });
@@ -112,6 +117,10 @@ describe("lua parse: tables", () => {
     assertValue("{[false] = 1, [1.5] = 2, [3] = 3, [true] = 4}", new LuaTable([[false, 1], [1.5, 2], [3, 3], [true, 4]]));
     assertValue("{'a', name = 'n'}", new LuaTable([[1, "a"], ["name", "n"]]));
     assertValue("{[2.0] = 'two', [1] = 'one'}", ["one", "two"]);
+    // keyed fields only, some keys not strings (a roster's [false]): built without a replay
+    assertValue('{[false] = {version = 1}, ["a@x"] = {}, [true] = 2, [false] = 3}', new LuaTable([[false, 3], ["a@x", {}], [true, 2]]));
+    assertValue('{[false] = 1, ["a"] = 2, [false] = nil}', { a: 2 });
+    assertValue("{[false] = 1, [true] = 2, [false] = nil, [true] = nil}", {});
     assertValue("{[9007199254740993] = true}", new LuaTable([[9007199254740993n, true]]));
     // an integral float key is the integer key, as in Lua
     assertValue("{[9007199254740992.0] = 1, [9007199254740992] = 2}", new LuaTable([[9007199254740992n, 2]]));
