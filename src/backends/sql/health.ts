@@ -1,6 +1,7 @@
 import type { HealthOptions, HealthProblem } from "../health.js";
 import { rows, run, type SqlEngine, type Work } from "./connection.js";
 import { KEY_INDEX, presentSchema, schemaVersion } from "./schema.js";
+import { columnText as text, findDuplicatedKeys } from "./duplicate-keys.js";
 import type { SqlSettings } from "./settings.js";
 
 /** The `type` values Prosody's mod_storage_sql writes and reads. */
@@ -32,7 +33,6 @@ function* runAll(statements: string[]): Work<void> {
   for (const sql of statements) yield* run(sql);
 }
 
-const text = (value: unknown) => (value instanceof Uint8Array ? Buffer.from(value).toString("utf8") : String(value));
 
 /**
  * Checks Prosody's tables in one database: tables, indexes and column changes Prosody's own
@@ -89,11 +89,7 @@ export async function checkSqlDatabase(engine: SqlEngine, options: HealthOptions
 async function duplicates(engine: SqlEngine, options: HealthOptions, problems: HealthProblem[]): Promise<void> {
   const where = `${engine.label} prosody`;
   const { readValue } = engine.dialect;
-  const groups = await engine.transaction("find duplicate keys", function* () {
-    return yield* rows(
-      `SELECT "host", "user", "store", "key", COUNT(*) FROM "prosody" GROUP BY "host", "user", "store", "key" HAVING COUNT(*) > 1`,
-    );
-  });
+  const groups = await findDuplicatedKeys(engine);
   // Not named prosody…: Prosody's MySQL upgrade converts every table whose name starts with that.
   const backup = `xmppstore_backup_${options.stamp}`;
   let backupMade = false;
@@ -102,7 +98,7 @@ async function duplicates(engine: SqlEngine, options: HealthOptions, problems: H
       problems.push({ kind: "duplicate-key", where, detail: `${groups.length - MAX_GROUPS} more groups of duplicates not listed`, repair: "run again after repairing" });
       break;
     }
-    const [host, user, store, key] = group.slice(0, 4).map(text) as [string, string, string, string];
+    const { host, user, store, key } = group.key;
     const label = `${store} of ${JSON.stringify(user)}@${host}, key ${JSON.stringify(key)}`;
     const params = [host, user, store, key];
     const match = `"host" = ? AND "user" = ? AND "store" = ? AND "key" = ?`;

@@ -1,6 +1,7 @@
 import { rows, run, type Param, type SqlEngine, type Work } from "./connection.js";
 import type { Dialect } from "./dialects/dialect.js";
 import { KEY_INDEX, presentSchema, schemaVersion } from "./schema.js";
+import { findDuplicatedKeys, type DuplicatedKey } from "./duplicate-keys.js";
 /**
  * Where rows that lose to a duplicate are kept: the prosody table's own columns, so they can
  * be put back with `INSERT INTO "prosody" SELECT * FROM …`. Not named `prosody…`: Prosody's
@@ -8,14 +9,8 @@ import { KEY_INDEX, presentSchema, schemaVersion } from "./schema.js";
  */
 export const DUPLICATES_TABLE = "xmppstore_prosody_duplicates";
 
-/** One (host, user, store, key) held by several rows of the prosody table. */
-export interface DuplicateKey {
-  host: string;
-  user: string;
-  store: string;
-  key: string;
-  /** Rows with that key. */
-  rows: number;
+/** A duplicated key and what the upgrade did with its rows. */
+export interface DuplicateKey extends DuplicatedKey {
   /** Rows that differ from the one kept, moved to {@link DUPLICATES_TABLE} (the others are identical copies). */
   moved: number;
 }
@@ -30,8 +25,6 @@ export interface SchemaUpgradePlan {
   applied: boolean;
 }
 
-/** Text of a column read through `readValue` (SQLite gives bytes). */
-const text = (value: unknown): string => (value instanceof Uint8Array ? Buffer.from(value).toString("utf8") : String(value));
 
 /**
  * Resolves one duplicated key: keeps the row a keyval read ends with (the last one the table
@@ -64,15 +57,8 @@ export async function upgradeTo13(engine: SqlEngine, options: { dryRun: boolean 
   const { dialect } = engine;
   const present = await engine.transaction("read the schema", () => presentSchema(engine));
   if (schemaVersion(present, undefined) === "13") return { from: "13", duplicates: [], statements: [], applied: false };
-  const groups = await engine.transaction("find duplicated keys", () =>
-    rows(
-      `SELECT ${["host", "user", "store", "key"].map((c) => dialect.readValue(`"${c}"`)).join(", ")}, COUNT(*) FROM "prosody" ` +
-        `GROUP BY "host", "user", "store", "key" HAVING COUNT(*) > 1`,
-    ),
-  );
-  const duplicates: DuplicateKey[] = groups.map((row) => ({
-    host: text(row[0]), user: text(row[1]), store: text(row[2]), key: text(row[3]), rows: Number(row[4]), moved: 0,
-  }));
+  const groups = await findDuplicatedKeys(engine);
+  const duplicates: DuplicateKey[] = groups.map((found) => ({ ...found.key, moved: 0 }));
   // 13's key index as the dialect defines it (unique except on MySQL, where 13 indexes 20-character prefixes).
   const statements = [dialect.schema.indexes[KEY_INDEX["13"]]!.sql];
   if (dialect.engine !== "MySQL" && present.indexes.has(KEY_INDEX["0.12"])) statements.push(`DROP INDEX "${KEY_INDEX["0.12"]}"`);
@@ -83,8 +69,8 @@ export async function upgradeTo13(engine: SqlEngine, options: { dryRun: boolean 
       yield* run(table);
     });
   }
-  for (const [i, row] of groups.entries()) {
-    duplicates[i]!.moved = await engine.transaction("resolve a duplicated key", () => resolveKey(dialect, row.slice(0, 4) as Param[], apply));
+  for (const [i, { match }] of groups.entries()) {
+    duplicates[i]!.moved = await engine.transaction("resolve a duplicated key", () => resolveKey(dialect, match, apply));
   }
   if (!apply) return { from: "0.12", duplicates, statements, applied: false };
   for (const sql of statements) {
