@@ -1,6 +1,6 @@
 import { Element } from "ltx";
 import { stringFromBytes, type Value, type ValueObject } from "../../values/index.js";
-import { NS, extendedAttrs, fieldsOf, readExtended, scalarText, type CodecContext, type KeyValCodec, type UserPart } from "./codec.js";
+import { NS, extendedAttrs, fieldsOf, isNumericText, readExtended, scalarText, type CodecContext, type KeyValCodec, type UserPart } from "./codec.js";
 import { childText, childrenOf } from "./xml.js";
 
 /**
@@ -65,7 +65,7 @@ function oldEjabberdScram(password: string): ValueObject | undefined {
 
 /** Extended attribute text back to the types Prosody's records use. */
 function typedField(name: string, text: string): Value {
-  if ((name === "created" || name === "updated") && /^-?\d+(\.\d+)?$/.test(text)) return Number(text);
+  if ((name === "created" || name === "updated") && isNumericText(text)) return Number(text);
   if (name === "disabled" && (text === "true" || text === "false")) return text === "true";
   return text;
 }

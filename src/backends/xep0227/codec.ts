@@ -113,6 +113,11 @@ export function isNodeprepped(user: string): boolean {
   return user.isWellFormed() && nodeprep(user) === user;
 }
 
+/** Whether attribute text is a decimal number as `scalarText` writes one (times, counts). */
+export function isNumericText(text: string): boolean {
+  return /^-?\d+(\.\d+)?$/.test(text);
+}
+
 /** Text of a scalar field as an attribute value (`undefined` for tables and absent fields). */
 export function scalarText(value: Value | undefined): string | undefined {
   if (typeof value === "string") return value;

@@ -1,6 +1,6 @@
 import { Element } from "ltx";
 import { LuaTable, type ValueObject } from "../../values/index.js";
-import { NS, elementOf, extendedAttrs, fieldsOf, pairsOf, readExtended, scalarText, storedTable, unknownFields, type KeyValCodec } from "./codec.js";
+import { NS, elementOf, extendedAttrs, fieldsOf, isNumericText, pairsOf, readExtended, scalarText, storedTable, unknownFields, type KeyValCodec } from "./codec.js";
 import { childOf, childrenOf, localName, nsOf } from "./xml.js";
 
 /** vCard (mod_vcard: the preserialized `<vCard xmlns='vcard-temp'/>`). */
@@ -103,11 +103,11 @@ export const blocklistCodec: KeyValCodec = {
     if (!list) return { value: undefined, used: [] };
     const table = new LuaTable();
     const meta: ValueObject = {};
-    for (const [name, text] of readExtended(list)) meta[name] = /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
+    for (const [name, text] of readExtended(list)) meta[name] = isNumericText(text) ? Number(text) : text;
     if (Object.keys(meta).length > 0) table.set(false, meta);
     for (const item of childrenOf(list, "item")) {
       const since = readExtended(item).get("since");
-      if (typeof item.attrs.jid === "string") table.set(item.attrs.jid, since !== undefined && /^-?\d+(\.\d+)?$/.test(since) ? Number(since) : true);
+      if (typeof item.attrs.jid === "string") table.set(item.attrs.jid, since !== undefined && isNumericText(since) ? Number(since) : true);
     }
     return { value: table, used: [list] };
   },
