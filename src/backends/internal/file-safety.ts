@@ -122,8 +122,7 @@ export function createScratch(path: string, owner?: FileOwner): number {
     } catch (error) {
       if (codeOf(error) !== "EEXIST" || attempt > 0) throw error;
     }
-    const stats = lstatSync(path);
-    if (!stats.isFile()) throw refusal(path, kindOf(stats));
+    checkReplaceable(path);
     unlinkSync(path);
   }
 }
