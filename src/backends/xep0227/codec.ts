@@ -113,6 +113,13 @@ export function isNodeprepped(user: string): boolean {
   return user.isWellFormed() && nodeprep(user) === user;
 }
 
+/** Reports `what` as not carried and says so when writing for ejabberd's importer, which drops it. */
+export function droppedByEjabberd(ctx: CodecContext, what: string): boolean {
+  if (ctx.flavor !== "ejabberd") return false;
+  ctx.lost(what);
+  return true;
+}
+
 /** Whether attribute text is a decimal number as `scalarText` writes one (times, counts). */
 export function isNumericText(text: string): boolean {
   return /^-?\d+(\.\d+)?$/.test(text);

@@ -1,6 +1,6 @@
 import { Element } from "ltx";
 import type { Value, ValueObject } from "../../values/index.js";
-import { NS, extendedAttrs, fieldsOf, pairsOf, readExtended, scalarText, unknownFields, type CodecContext, type KeyValCodec } from "./codec.js";
+import { NS, droppedByEjabberd, extendedAttrs, fieldsOf, pairsOf, readExtended, scalarText, unknownFields, type CodecContext, type KeyValCodec } from "./codec.js";
 import { childOf, childrenOf, localName } from "./xml.js";
 
 /**
@@ -98,10 +98,7 @@ export const pepCodec: KeyValCodec = {
     return { value: nodes, used: [owner] };
   },
   encode(value, ctx) {
-    if (ctx.flavor === "ejabberd") {
-      ctx.lost("PEP nodes (ejabberd's importer drops PEP)");
-      return { children: [] };
-    }
+    if (droppedByEjabberd(ctx, "PEP nodes (ejabberd's importer drops PEP)")) return { children: [] };
     const owner = new Element("pubsub", { xmlns: NS.pubsubOwner });
     for (const [node, record] of pairsOf(value)) {
       if (typeof node !== "string") continue;

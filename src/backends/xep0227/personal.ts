@@ -1,6 +1,6 @@
 import { Element } from "ltx";
 import { LuaTable, type ValueObject } from "../../values/index.js";
-import { NS, elementOf, extendedAttrs, fieldsOf, isNumericText, pairsOf, readExtended, scalarText, storedTable, unknownFields, type KeyValCodec } from "./codec.js";
+import { NS, droppedByEjabberd, elementOf, extendedAttrs, fieldsOf, isNumericText, pairsOf, readExtended, scalarText, storedTable, unknownFields, type KeyValCodec } from "./codec.js";
 import { childOf, childrenOf, localName, nsOf } from "./xml.js";
 
 /** vCard (mod_vcard: the preserialized `<vCard xmlns='vcard-temp'/>`). */
@@ -112,10 +112,7 @@ export const blocklistCodec: KeyValCodec = {
     return { value: table, used: [list] };
   },
   encode(value, ctx) {
-    if (ctx.flavor === "ejabberd") {
-      ctx.lost("the blocklist (ejabberd's importer ignores it)");
-      return { children: [] };
-    }
+    if (droppedByEjabberd(ctx, "the blocklist (ejabberd's importer ignores it)")) return { children: [] };
     const list = new Element("blocklist", { xmlns: NS.blocking });
     for (const [key, entry] of pairsOf(value)) {
       if (key === false) {
