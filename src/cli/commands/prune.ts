@@ -2,7 +2,7 @@ import { prune, DEFAULT_PRUNE_STORES, type PruneReport } from "../../jobs/prune.
 import { parsePeriod } from "../../jobs/retention.js";
 import { parseArgs, required, UsageError, type ArgSpec } from "../args.js";
 import type { CliIO } from "../io.js";
-import { progressReporter } from "../progress.js";
+import { withProgress } from "../progress.js";
 import { table, withSource } from "./open.js";
 
 export const usage = `Usage: xmppstore prune --from SOURCE [--older-than DURATION] [--store S]… [--host H]…
@@ -88,14 +88,7 @@ function summary(report: PruneReport): string {
 }
 
 export async function run(options: PruneCliOptions, io: CliIO): Promise<number> {
-  const report = await withSource(options.from, io, async (source) => {
-    const progress = options.quiet ? undefined : progressReporter({ write: io.err, isTTY: io.errIsTTY ?? false, action: "pruning" });
-    try {
-      return await prune(source, { ...options, progress });
-    } finally {
-      progress?.finish();
-    }
-  });
+  const report = await withSource(options.from, io, (source) => withProgress(io, options.quiet, "pruning", (progress) => prune(source, { ...options, progress })));
   await io.out(options.json ? `${JSON.stringify(report, null, 2)}\n` : summary(report));
   return 0;
 }

@@ -1,7 +1,7 @@
 import { stats, LARGEST_ARCHIVES, type HostStats } from "../../jobs/stats.js";
 import { parseArgs, required, type ArgSpec } from "../args.js";
 import type { CliIO } from "../io.js";
-import { progressReporter } from "../progress.js";
+import { withProgress } from "../progress.js";
 import { table, withSource } from "./open.js";
 
 export const usage = `Usage: xmppstore stats --from SOURCE [--host H]… [--json] [--quiet]
@@ -46,14 +46,7 @@ function hostText(h: HostStats): string {
 }
 
 export async function run(options: StatsCliOptions, io: CliIO): Promise<number> {
-  const hosts = await withSource(options.from, io, async (source) => {
-    const progress = options.quiet ? undefined : progressReporter({ write: io.err, isTTY: io.errIsTTY ?? false, action: "reading" });
-    try {
-      return await stats(source, { selection: { hosts: options.hosts }, progress });
-    } finally {
-      progress?.finish();
-    }
-  });
+  const hosts = await withSource(options.from, io, (source) => withProgress(io, options.quiet, "reading", (progress) => stats(source, { selection: { hosts: options.hosts }, progress })));
   await io.out(options.json ? `${JSON.stringify(hosts, null, 2)}\n` : hosts.map(hostText).join("\n") || "no data\n");
   return 0;
 }
