@@ -24,3 +24,6 @@ export function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join("  ").trimEnd()).join("\n") + "\n";
 }
+
+/** A time in seconds as ISO 8601 UTC to the second, as the listings print it. */
+export const isoSeconds = (when: number): string => new Date(when * 1000).toISOString().replace(/\.000Z$/, "Z");
