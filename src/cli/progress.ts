@@ -1,4 +1,5 @@
 import type { MigrationFailure, MigrationProgress } from "../jobs/migrate.js";
+import type { CliIO } from "./io.js";
 
 export interface ProgressOptions {
   /** Where progress goes (stderr). */
@@ -95,4 +96,17 @@ export function progressReporter(options: ProgressOptions): ProgressReporter {
       if (options.isTTY) options.write("\n");
     },
   };
+}
+
+/**
+ * Runs `work` with a progress reporter on the command's stderr (none when `quiet`), finished
+ * whatever happens: the way stats and prune show the progress of a job.
+ */
+export async function withProgress<T>(io: CliIO, quiet: boolean, action: string, work: (progress: ProgressReporter | undefined) => Promise<T>): Promise<T> {
+  const progress = quiet ? undefined : progressReporter({ write: io.err, isTTY: io.errIsTTY ?? false, action });
+  try {
+    return await work(progress);
+  } finally {
+    progress?.finish();
+  }
 }

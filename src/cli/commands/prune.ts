@@ -2,8 +2,8 @@ import { prune, DEFAULT_PRUNE_STORES, type PruneReport } from "../../jobs/prune.
 import { parsePeriod } from "../../jobs/retention.js";
 import { parseArgs, required, UsageError, type ArgSpec } from "../args.js";
 import type { CliIO } from "../io.js";
-import { progressReporter } from "../progress.js";
-import { table, withSource } from "./open.js";
+import { withProgress } from "../progress.js";
+import { isoSeconds, table, withSource } from "./open.js";
 
 export const usage = `Usage: xmppstore prune --from SOURCE [--older-than DURATION] [--store S]… [--host H]…
                        [--rate N] [--dry-run] [--json] [--quiet]
@@ -81,21 +81,14 @@ function summary(report: PruneReport): string {
   const verb = report.dryRun ? "would delete" : "deleted";
   const rows = [["HOST", "STORE", "OLDER THAN", "FROM", "USERS", report.dryRun ? "WOULD DELETE" : "DELETED"]];
   for (const host of report.hosts) {
-    for (const s of host.stores) rows.push([host.host, s.store, new Date(s.before * 1000).toISOString().replace(/\.000Z$/, "Z"), s.keepFrom, String(s.users), String(s.items)]);
+    for (const s of host.stores) rows.push([host.host, s.store, isoSeconds(s.before), s.keepFrom, String(s.users), String(s.items)]);
   }
   const skipped = report.skipped.map((s) => `skipped ${s.host} ${s.store}: ${s.why}\n`).join("");
   return `${rows.length > 1 ? table(rows) : ""}${skipped}${verb} ${report.items} items\n`;
 }
 
 export async function run(options: PruneCliOptions, io: CliIO): Promise<number> {
-  const report = await withSource(options.from, io, async (source) => {
-    const progress = options.quiet ? undefined : progressReporter({ write: io.err, isTTY: io.errIsTTY ?? false, action: "pruning" });
-    try {
-      return await prune(source, { ...options, progress });
-    } finally {
-      progress?.finish();
-    }
-  });
+  const report = await withSource(options.from, io, (source) => withProgress(io, options.quiet, "pruning", (progress) => prune(source, { ...options, progress })));
   await io.out(options.json ? `${JSON.stringify(report, null, 2)}\n` : summary(report));
   return 0;
 }

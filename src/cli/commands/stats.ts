@@ -1,8 +1,8 @@
 import { stats, LARGEST_ARCHIVES, type HostStats } from "../../jobs/stats.js";
 import { parseArgs, required, type ArgSpec } from "../args.js";
 import type { CliIO } from "../io.js";
-import { progressReporter } from "../progress.js";
-import { table, withSource } from "./open.js";
+import { withProgress } from "../progress.js";
+import { isoSeconds, table, withSource } from "./open.js";
 
 export const usage = `Usage: xmppstore stats --from SOURCE [--host H]… [--json] [--quiet]
 
@@ -33,7 +33,7 @@ export function parse(argv: string[]): StatsCliOptions {
   return { from: required(args, "from"), hosts: (args.lists.get("host") ?? []).map((h) => h.toLowerCase()), json: args.flags.has("json"), quiet: args.flags.has("quiet") };
 }
 
-const day = (when: number | undefined) => (when === undefined ? "" : new Date(when * 1000).toISOString().replace(/\.000Z$/, "Z"));
+const day = (when: number | undefined) => (when === undefined ? "" : isoSeconds(when));
 
 function hostText(h: HostStats): string {
   const head = `${h.host}: ${h.accounts} accounts, ${h.users} users with data, ${h.stores.length} stores, ${h.items} items, ${h.bytes} bytes\n`;
@@ -46,14 +46,7 @@ function hostText(h: HostStats): string {
 }
 
 export async function run(options: StatsCliOptions, io: CliIO): Promise<number> {
-  const hosts = await withSource(options.from, io, async (source) => {
-    const progress = options.quiet ? undefined : progressReporter({ write: io.err, isTTY: io.errIsTTY ?? false, action: "reading" });
-    try {
-      return await stats(source, { selection: { hosts: options.hosts }, progress });
-    } finally {
-      progress?.finish();
-    }
-  });
+  const hosts = await withSource(options.from, io, (source) => withProgress(io, options.quiet, "reading", (progress) => stats(source, { selection: { hosts: options.hosts }, progress })));
   await io.out(options.json ? `${JSON.stringify(hosts, null, 2)}\n` : hosts.map(hostText).join("\n") || "no data\n");
   return 0;
 }

@@ -1,10 +1,9 @@
-import { checkSourceExists, parseSource } from "../../config/source.js";
 import { ConfigError } from "../../config/errors.js";
 import { StorageError } from "../../errors.js";
-import { openSource } from "../../jobs/data-source.js";
 import { DUPLICATES_TABLE, upgradeSchema, type SchemaUpgradeReport } from "../../jobs/upgrade-schema.js";
-import { parseArgs, UsageError, type ArgSpec } from "../args.js";
+import { parseArgs, required, type ArgSpec } from "../args.js";
 import type { CliIO } from "../io.js";
+import { withSource } from "./open.js";
 
 export const usage = `Usage: xmppstore upgrade-schema --from SOURCE [--dry-run] [--json]
 
@@ -36,9 +35,7 @@ const spec: ArgSpec = { options: { from: "value", "dry-run": "flag", json: "flag
 
 export function parse(argv: string[]): UpgradeSchemaCliOptions {
   const args = parseArgs(argv, spec);
-  const from = args.values.get("from");
-  if (from === undefined) throw new UsageError("--from is required");
-  return { from, dryRun: args.flags.has("dry-run"), json: args.flags.has("json") };
+  return { from: required(args, "from"), dryRun: args.flags.has("dry-run"), json: args.flags.has("json") };
 }
 
 function reportText(report: SchemaUpgradeReport, dryRun: boolean): string[] {
@@ -54,22 +51,16 @@ function reportText(report: SchemaUpgradeReport, dryRun: boolean): string[] {
 }
 
 export async function run(options: UpgradeSchemaCliOptions, io: CliIO): Promise<number> {
-  const parsed = parseSource(options.from, { cwd: io.cwd, env: io.env });
-  checkSourceExists(parsed);
   // The database is changed (or, with --dry-run, looked at as for a change): open it as a target.
-  const source = openSource(parsed, { role: "target" });
-  try {
-    let reports: SchemaUpgradeReport[];
+  const reports = await withSource(options.from, io, async (source) => {
     try {
-      reports = await upgradeSchema(source, { dryRun: options.dryRun });
+      return await upgradeSchema(source, { dryRun: options.dryRun });
     } catch (error) {
       if (error instanceof StorageError && error.condition === "unsupported-store") throw new ConfigError(error.message, { cause: error });
       throw error;
     }
-    if (options.json) await io.out(`${JSON.stringify({ dryRun: options.dryRun, databases: reports }, null, 2)}\n`);
-    else await io.out(`${reports.flatMap((r) => reportText(r, options.dryRun)).join("\n")}\n`);
-    return 0;
-  } finally {
-    await source.manager.close();
-  }
+  }, "target");
+  if (options.json) await io.out(`${JSON.stringify({ dryRun: options.dryRun, databases: reports }, null, 2)}\n`);
+  else await io.out(`${reports.flatMap((r) => reportText(r, options.dryRun)).join("\n")}\n`);
+  return 0;
 }
