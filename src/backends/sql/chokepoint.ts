@@ -1,7 +1,7 @@
 import { StorageError } from "../../errors.js";
-import { failure, type Rows, type Step, type TransactionOptions, type Work } from "./connection.js";
+import { failure, single, type Rows, type SqlEngine, type Step, type TransactionOptions, type Work } from "./connection.js";
 import type { Dialect } from "./dialects/dialect.js";
-import { turnsOf, type Turn, type Turns } from "./turns.js";
+import { Turns, turnsOf, type Turn } from "./turns.js";
 
 /*
  * The transaction chokepoint of the server engines (PostgreSQL, MySQL): sessions from a pool,
@@ -15,7 +15,6 @@ export interface Session {
   release(broken: boolean): void;
 }
 
-/** A server engine as the chokepoint drives it. */
 /** What the retry of transient failures needs to know of an engine. */
 export interface RetryingEngine {
   readonly dialect: Dialect;
@@ -26,6 +25,7 @@ export interface RetryingEngine {
   readonly log: (message: string) => void;
 }
 
+/** A server engine as the chokepoint drives it. */
 export interface ServerEngine extends RetryingEngine {
   acquire(): Promise<Session>;
   readonly turns: Turns;
@@ -123,6 +123,18 @@ const MAX_ATTEMPTS = 4;
 export function retryingTransaction<T>(engine: ServerEngine, what: string, work: () => Work<T>, options: TransactionOptions = {}, bare = false): Promise<T> {
   const turns = turnsOf(options.scopes);
   return engine.turns.run(turns, () => attempts(engine, what, work, turns, bare));
+}
+
+/** A server engine over a pool's sessions: its transactions and lone reads go through the chokepoint. */
+export function serverEngine(parts: Omit<ServerEngine, "turns">, close: () => Promise<void>): SqlEngine {
+  const engine: ServerEngine = { ...parts, turns: new Turns() };
+  return {
+    dialect: parts.dialect,
+    label: parts.label,
+    transaction: (what, work, options) => retryingTransaction(engine, what, work, options),
+    read: (what, sql, params = []) => retryingTransaction(engine, what, () => single(sql, params), {}, true),
+    close,
+  };
 }
 
 /**

@@ -1,7 +1,6 @@
 import mysql from "mysql2/promise";
-import { Turns } from "./turns.js";
-import { retryingTransaction, type Session } from "./chokepoint.js";
-import { single, type SqlEngine, type Step } from "./connection.js";
+import { serverEngine, type Session } from "./chokepoint.js";
+import type { SqlEngine, Step } from "./connection.js";
 import { mysqlDialect } from "./dialects/mysql.js";
 import { serverLabel, tlsOptions, type AccessSettings, type ServerSettings, type TlsSettings } from "./settings.js";
 
@@ -48,12 +47,5 @@ export function openMysql(settings: ServerSettings & AccessSettings & { tls?: Tl
     };
   };
 
-  const engine = { dialect: mysqlDialect, label, backend, log, acquire, turns: new Turns() };
-  return {
-    dialect: mysqlDialect,
-    label,
-    transaction: (what, work, options) => retryingTransaction(engine, what, work, options),
-    read: (what, sql, params = []) => retryingTransaction(engine, what, () => single(sql, params), {}, true),
-    close: () => pool.end(),
-  };
+  return serverEngine({ dialect: mysqlDialect, label, backend, log, acquire }, () => pool.end());
 }

@@ -1,7 +1,6 @@
 import pg from "pg";
-import { Turns } from "./turns.js";
-import { retryingTransaction, type Session } from "./chokepoint.js";
-import { single, type SqlEngine, type Step } from "./connection.js";
+import { serverEngine, type Session } from "./chokepoint.js";
+import type { SqlEngine, Step } from "./connection.js";
 import { postgresDialect } from "./dialects/postgres.js";
 import { serverLabel, tlsOptions, type AccessSettings, type ServerSettings, type TlsSettings } from "./settings.js";
 
@@ -55,12 +54,5 @@ export function openPostgres(settings: ServerSettings & AccessSettings & { tls?:
     };
   };
 
-  const engine = { dialect: postgresDialect, label, backend, log, acquire, turns: new Turns() };
-  return {
-    dialect: postgresDialect,
-    label,
-    transaction: (what, work, options) => retryingTransaction(engine, what, work, options),
-    read: (what, sql, params = []) => retryingTransaction(engine, what, () => single(sql, params), {}, true),
-    close: () => pool.end(),
-  };
+  return serverEngine({ dialect: postgresDialect, label, backend, log, acquire }, () => pool.end());
 }

@@ -19,22 +19,24 @@ export function keyvalSql(scope: SqlTable) {
   /** An INSERT of n rows: a user's rows go in one round trip, not one each (as Prosody does). */
   const insertMany = (n: number) => `${insert}${`, ${row}`.repeat(n - 1)}`;
   const upsert = `${insert} ON CONFLICT ("host", "user", "store", "key") DO UPDATE SET "type" = excluded."type", "value" = excluded."value"`;
+  /** One row's parameters, in the column order of `row`. */
+  const rowParams = (user: string, key: string, encoded: EncodedValue): Param[] => [scope.host, user, scope.store, key, encoded.type, encoded.value] as Param[];
   return {
     selectUser,
     /** The same rows as text: faster; only text that is not UTF-8 needs `selectUser`. */
     selectUserText: `SELECT "key", "type", "value" FROM "prosody" WHERE "host" = ? AND "user" = ? AND "store" = ?`,
     *insertRow(user: string, key: string, encoded: EncodedValue): Work<void> {
-      yield* run(insert, [scope.host, user, scope.store, key, encoded.type, encoded.value] as Param[]);
+      yield* run(insert, rowParams(user, key, encoded));
     },
     /** One key's row, replaced in place where it exists, as Prosody 13's map writes (needs 13's unique index). */
     *upsertRow(user: string, key: string, encoded: EncodedValue): Work<void> {
-      yield* run(upsert, [scope.host, user, scope.store, key, encoded.type, encoded.value] as Param[]);
+      yield* run(upsert, rowParams(user, key, encoded));
     },
     *replaceUser(user: string, rowsToWrite: Array<[string, EncodedValue]>): Work<void> {
       yield* run(`DELETE FROM "prosody" WHERE "host" = ? AND "user" = ? AND "store" = ?`, [scope.host, user, scope.store]);
       for (let from = 0; from < rowsToWrite.length; from += ROWS_PER_INSERT) {
         const some = rowsToWrite.slice(from, from + ROWS_PER_INSERT);
-        yield* run(insertMany(some.length), some.flatMap(([key, encoded]) => [scope.host, user, scope.store, key, encoded.type, encoded.value] as Param[]));
+        yield* run(insertMany(some.length), some.flatMap(([key, encoded]) => rowParams(user, key, encoded)));
       }
     },
     *users(): Work<string[]> {

@@ -55,11 +55,14 @@ export function sqlMap(scope: SqlTable): MapStore {
     if (extraChanged || extra.size !== before) yield* writeExtra(user, extra, where);
   }
 
+  /** The "user" column of a row found across users (NULL fails naming the store). */
+  const rowUser = (column: unknown, where: string): string => String(codec.text(column, `${where} (a row)`, "user"));
+
   function* scanExtras(where: string, includeHostWide: boolean): Work<Array<[string, LuaTable]>> {
     const found = yield* rows(`SELECT "user", "type", ${value} FROM "prosody" WHERE "host" = ? AND "store" = ? AND "key" = ''`, [host, store]);
     const out: Array<[string, LuaTable]> = [];
     for (const [column, type, raw] of found) {
-      const user = String(codec.text(column, `${where} (a row)`, "user"));
+      const user = rowUser(column, where);
       if (!includeHostWide && user === "") continue;
       const extra = codec.decode(type, raw, `${user}@${where}[extra]`);
       if (isTable(extra)) out.push([user, new LuaTable(tablePairs(extra))]);
@@ -114,7 +117,7 @@ export function sqlMap(scope: SqlTable): MapStore {
         if (item !== undefined) [result[user], any] = [item, true];
       }
       for (const [column, type, raw] of found) {
-        const user = String(codec.text(column, `${where} (a row)`, "user"));
+        const user = rowUser(column, where);
         [result[user], any] = [codec.decode(type, raw, `${user}@${where}[${JSON.stringify(key)}]`), true];
       }
       return any ? result : undefined;
